@@ -1,0 +1,9 @@
+"""`observatory demo`: placeholder until issue 2 lands; it says so instead of pretending."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    pass

@@ -1,0 +1,130 @@
+"""The one module that reads the environment.
+
+Every setting of the pipeline comes from here; other modules receive values from a `Settings`
+instance (or, for Scrapy, through `crawlers/settings.py`, which reads this module).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.getenv(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _int(name: str, default: int) -> int:
+    value = os.getenv(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        from observatory.errors import ConfigurationError
+
+        raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.getenv(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Working directory for the local database, the document store and crawl state.
+    data_dir: Path
+    # DATABASE_URL unset -> SQLite file in data_dir (the embedded default). Consumer: db.session.
+    database_url: str
+    # The real public corpus (../shared/corpus beside the clone), read in place. Consumers: replay server, tests.
+    corpus_dir: Path
+    # Content-addressed store of downloaded documents (sha256 names). Consumers: crawlers, extract.
+    document_store: Path
+    # Directory of Observatories and recipients (YAML). Consumer: alerts routing.
+    directory_file: Path
+    # Rules configuration overrides for an Observatory (YAML), optional. Consumer: rules.config.
+    rules_config: Path | None
+    # Mail: backend "file" writes .eml files into outbox_dir; "smtp" sends through the server below.
+    mail_backend: str
+    outbox_dir: Path
+    mail_from: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str  # "starttls", "tls" or "none"
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_timeout: int
+    # Optional copy of every serious finding to the National Observatory.
+    national_copy: bool
+    # Administrators who receive source-health alerts.
+    admin_recipients: tuple[str, ...]
+    # Crawling: User-Agent with a contact, Redis for distributed crawls (optional).
+    user_agent: str
+    crawl_contact: str
+    redis_url: str | None
+    # Scheduler: cron expression in Europe/Rome for the nightly pipeline (avoid 02:00-02:59: DST).
+    nightly_cron: str
+    timezone: str
+    # Base URLs per source override (SOURCE_BASE_URL_<CODE>), used by the demo's replay server.
+    source_base_urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    data_dir = _path("OBSERVATORY_DATA_DIR", PROJECT_ROOT / "var")
+    default_db = f"sqlite:///{data_dir / 'observatory.sqlite3'}"
+    rules_config = os.getenv("OBSERVATORY_RULES_CONFIG")
+    base_urls = {
+        key[len("SOURCE_BASE_URL_") :].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith("SOURCE_BASE_URL_") and value
+    }
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.getenv("DATABASE_URL") or default_db,
+        corpus_dir=_path("OBSERVATORY_CORPUS_DIR", (PROJECT_ROOT.parent / "shared" / "corpus").resolve()),
+        document_store=_path("OBSERVATORY_DOCUMENT_STORE", data_dir / "documents"),
+        directory_file=_path(
+            "OBSERVATORY_DIRECTORY", PROJECT_ROOT / "observatory" / "data" / "observatories.yaml"
+        ),
+        rules_config=Path(rules_config).expanduser().resolve() if rules_config else None,
+        mail_backend=os.getenv("OBSERVATORY_MAIL_BACKEND", "file"),
+        outbox_dir=_path("OBSERVATORY_OUTBOX", PROJECT_ROOT / "outbox"),
+        mail_from=os.getenv("OBSERVATORY_MAIL_FROM", "Osservatorio appalti <osservatorio@localhost>"),
+        smtp_host=os.getenv("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_security=os.getenv("SMTP_SECURITY", "starttls"),
+        smtp_user=os.getenv("SMTP_USER") or None,
+        smtp_password=os.getenv("SMTP_PASSWORD") or None,
+        smtp_timeout=_int("SMTP_TIMEOUT", 30),
+        national_copy=_bool("OBSERVATORY_NATIONAL_COPY", False),
+        admin_recipients=tuple(
+            a.strip() for a in os.getenv("OBSERVATORY_ADMINS", "admin@localhost").split(",") if a.strip()
+        ),
+        user_agent=os.getenv(
+            "OBSERVATORY_USER_AGENT",
+            "observatory/0.1 (+https://github.com/observatory-coopsociali/observatory; monitoring of public tenders)",
+        ),
+        crawl_contact=os.getenv("OBSERVATORY_CRAWL_CONTACT", "osservatorio@localhost"),
+        redis_url=os.getenv("REDIS_URL") or None,
+        nightly_cron=os.getenv("OBSERVATORY_NIGHTLY_CRON", "30 3 * * *"),
+        timezone=os.getenv("OBSERVATORY_TIMEZONE", "Europe/Rome"),
+        source_base_urls=base_urls,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process; tests call `get_settings.cache_clear()` after changing the environment."""
+    return load_settings()
