@@ -51,6 +51,18 @@ class DocumentRef:
 
 
 @dataclass
+class DocumentRetry:
+    """Retry the failed documents of a stored notice that this crawl's window no longer covers
+    (yielded by BaseSpider.document_retries; only DocumentsPipeline acts on it)."""
+
+    source: str
+    notice_id: int
+    source_notice_id: str
+    in_scope: bool = True
+    documents: list[DocumentRef] = field(default_factory=list)
+
+
+@dataclass(repr=False)
 class NoticeItem:
     source: str  # the spider name == Source.code
     source_notice_id: str
@@ -74,8 +86,20 @@ class NoticeItem:
     place_nuts: str | None = None
     place_istat_comune: str | None = None
     place_istat_region: str | None = None
+    # Place names as the feed prints them; NormalisePipeline maps them to ISTAT codes (observatory.geo).
+    place_province_name: str | None = None
+    place_comune_name: str | None = None
     in_scope: bool | None = None  # None: the scope pipeline decides
     scope_reason: str | None = None
     lots: list[LotItem] = field(default_factory=list)
     documents: list[DocumentRef] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Award/execution per CIG (OCDS awards and contracts): keys of db.models.ContractExecution
+    # (cig, award_criterion, awarded_amount, offers_count, awarded_on, start_on, end_on, events, data).
+    executions: list[dict[str, Any]] = field(default_factory=list)
+    # Set by StorePipeline: the notice row this item was written to (DocumentsPipeline reads it).
+    notice_id: int | None = None
+
+    def __repr__(self) -> str:
+        # Scrapy logs items on errors and drops: one short line, never the raw record.
+        return f"NoticeItem({self.source}:{self.source_notice_id} {self.title[:60]!r})"

@@ -38,6 +38,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _csv(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.getenv(name, "").split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     # Working directory for the local database, the document store and crawl state.
@@ -75,6 +79,25 @@ class Settings:
     timezone: str
     # Base URLs per source override (SOURCE_BASE_URL_<CODE>), used by the demo's replay server.
     source_base_urls: dict[str, str] = field(default_factory=dict)
+    # Alerts: CA bundle to verify the SMTP server's certificate (a private relay); None = system CAs.
+    smtp_ca_file: Path | None = None
+    # Scheduler: a nightly run missed by less than this (scheduler down) runs once when it comes back.
+    misfire_grace_hours: int = 12
+    # Pipeline lock: a holder whose heartbeat is older than this is presumed dead (another machine).
+    lock_stale_seconds: int = 900
+    # Sources the nightly pipeline crawls (comma-separated codes); empty = every source.
+    nightly_sources: tuple[str, ...] = ()
+    # Crawl (issue 5). The pipeline run a crawl subprocess belongs to (OBSERVATORY_RUN_ID, set by the runner).
+    parent_run_id: int | None = None
+    # Days re-read before the last successful crawl of a source (late publications, rettifiche).
+    crawl_overlap_days: int = 3
+    # First crawl of a source without --from-date: how many days back.
+    crawl_initial_days: int = 14
+    # Documents larger than this are not downloaded (recorded as too_large).
+    document_max_bytes: int = 100 * 1024 * 1024
+    # Analysts widen the scope: extra CPV prefixes and extra Italian terms (comma-separated).
+    scope_extra_cpv: tuple[str, ...] = ()
+    scope_extra_terms: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -121,6 +144,16 @@ def load_settings() -> Settings:
         nightly_cron=os.getenv("OBSERVATORY_NIGHTLY_CRON", "30 3 * * *"),
         timezone=os.getenv("OBSERVATORY_TIMEZONE", "Europe/Rome"),
         source_base_urls=base_urls,
+        smtp_ca_file=_path("SMTP_CA_FILE", Path()) if os.getenv("SMTP_CA_FILE") else None,
+        parent_run_id=_int("OBSERVATORY_RUN_ID", 0) or None,
+        crawl_overlap_days=_int("OBSERVATORY_CRAWL_OVERLAP_DAYS", 3),
+        crawl_initial_days=_int("OBSERVATORY_CRAWL_INITIAL_DAYS", 14),
+        document_max_bytes=_int("OBSERVATORY_DOCUMENT_MAX_BYTES", 100 * 1024 * 1024),
+        scope_extra_cpv=_csv("OBSERVATORY_SCOPE_EXTRA_CPV"),
+        scope_extra_terms=_csv("OBSERVATORY_SCOPE_EXTRA_TERMS"),
+        misfire_grace_hours=_int("OBSERVATORY_MISFIRE_GRACE_HOURS", 12),
+        lock_stale_seconds=_int("OBSERVATORY_LOCK_STALE_SECONDS", 900),
+        nightly_sources=_csv("OBSERVATORY_NIGHTLY_SOURCES"),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,3 +32,6 @@ class ContractingAuthority(TimestampMixin, Base):
     is_national: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the authority changed fiscal code: the code it had before (kept visible, never merged silently).
     previous_fiscal_code: Mapped[str | None] = mapped_column(String(16))
+    # What ANAC's stazioni-appaltanti registry says beyond the columns above (partita IVA, address,
+    # stato, data_inizio/data_fine, in-house flags, the file it came from). Empty: never seen there.
+    registry_data: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -26,6 +26,12 @@ class PaymentIndicator(TimestampMixin, Base):
     creditors_overdue: Mapped[int | None]
     # "days beyond the due date, weighted by amount; negative = early" (DPCM 22/9/2014 art. 9)
     sign_convention: Mapped[str] = mapped_column(String(255))
+    # Which figure the page publishes: "dpcm_weighted_delay" (the legal ITP) or "average_days_to_pay"
+    # (a plain average from invoice receipt, which some authorities publish instead), or "unknown".
+    definition: Mapped[str] = mapped_column(String(32), default="dpcm_weighted_delay")
+    # "published": a figure was read; "missing": the period is absent from the page; "unreadable":
+    # the page has it only in a form we cannot read (scanned PDF). Rules use only "published" rows.
+    status: Mapped[str] = mapped_column(String(16), default="published")
     source: Mapped[str] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(String(2048))
     note: Mapped[str | None] = mapped_column(Text)  # e.g. "figure in a scanned PDF: not read"
@@ -40,6 +46,7 @@ class ContractExecution(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cig: Mapped[str] = mapped_column(String(10), index=True)
     source: Mapped[str] = mapped_column(String(64))
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("contracting_authority.id"), index=True)
     award_criterion: Mapped[str | None] = mapped_column(String(32))
     discount_pct: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     awarded_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))

@@ -71,7 +71,9 @@ class Notice(TimestampMixin, Base):
     source = relationship("Source")
     authority = relationship("ContractingAuthority")
     lots = relationship("Lot", back_populates="notice", cascade="all, delete-orphan")
-    documents = relationship("Document", back_populates="notice", cascade="all, delete-orphan")
+    # Ordered: evidence lists built from it feed finding fingerprints, which must not depend on the
+    # order PostgreSQL happens to return rows in (a re-run would supersede every finding).
+    documents = relationship("Document", back_populates="notice", cascade="all, delete-orphan", order_by="Document.id")
 
 
 class Lot(TimestampMixin, Base):

@@ -14,6 +14,12 @@ from observatory.replay.server import ReplayServer, Site
 SITE_MODULES: tuple[str, ...] = (
     # national feeds (issue 5), regional/platform/prefecture sites (issue 3) and payment pages (issue 9)
     # add their modules here, e.g. "observatory.replay.anac".
+    "observatory.replay.anac",
+    "observatory.replay.ted",
+    "observatory.replay.payments",
+    "observatory.replay.regional",
+    "observatory.replay.platforms",
+    "observatory.replay.prefectures",
 )
 
 

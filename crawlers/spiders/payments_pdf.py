@@ -1,0 +1,22 @@
+"""Payments pages that publish the ITP as PDF files (the page links them, or the URL is the PDF)."""
+
+from __future__ import annotations
+
+from scrapy.http import Response
+
+from crawlers.policy import CrawlPolicy
+from crawlers.spiders.payments_common import PaymentsSpider
+from observatory.authorities.itp import PageReading, read_pdf
+
+
+class PaymentsPdfSpider(PaymentsSpider):
+    name = "payments_pdf"
+    shape = "pdf"
+    file_extensions = (".pdf",)
+    policy = CrawlPolicy(
+        name="Pagamenti dell'amministrazione - file PDF (ITP)", kind="payments",
+        notes="authorities listed in crawlers/data/payments_tenants.yaml (shape pdf); scanned PDFs are recorded as unreadable",
+    )
+
+    def read(self, response: Response) -> PageReading:
+        return read_pdf(response.body)

@@ -1,0 +1,268 @@
+"""What a rule sees of one notice: its metadata, merged fields with evidence, documents read or not,
+lots, contract execution and the authority's payment record. Built from the database (engine) or from
+the JSON given to `observatory rules check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rules.errors import NoticeInputError
+
+_MISSING: Any = object()
+# What a finding keeps of each evidence item: the document (and the archive member), page, sentence, and
+# where a value came from when no document holds it ("source": "feed").
+EVIDENCE_KEYS = ("document_id", "page", "text", "member", "ocr", "source")
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    value: Any
+    evidence: list[dict[str, Any]]
+
+
+@dataclass
+class ExecutionRecord:
+    cig: str | None = None
+    source: str | None = None
+    award_criterion: str | None = None
+    discount_pct: float | None = None
+    awarded_amount: float | None = None
+    offers_count: int | None = None
+    awarded_on: dt.date | None = None
+    start_on: dt.date | None = None
+    end_on: dt.date | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PaymentRecord:
+    period: str
+    itp_days: float | None = None
+    overdue_debt: float | None = None
+    creditors_overdue: int | None = None
+    sign_convention: str = ""
+    source: str = ""
+    source_url: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class NoticeContext:
+    title: str = ""
+    notice_id: int | None = None
+    description: str | None = None
+    published_on: dt.date | None = None
+    cpv: str | None = None
+    procedure: str | None = None
+    award_criterion: str | None = None  # as the feed says; the documents' field wins
+    amount: float | None = None
+    region: str | None = None
+    authority_name: str | None = None
+    authority_fiscal_code: str | None = None
+    authority_legal_nature: str | None = None
+    all_documents_read: bool = False
+    documents_total: int = 0
+    documents_read: int = 0
+    # Documents not read: [{"document_id", "url", "why"}] (Italian "why": not retrieved, scan not read, ...)
+    unread: list[dict[str, Any]] = field(default_factory=list)
+    # Documents read in full: [{"document_id", "url"}] — the evidence behind "the clause is missing".
+    read_documents: list[dict[str, Any]] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    lots: list[dict[str, Any]] = field(default_factory=list)
+    executions: list[ExecutionRecord] = field(default_factory=list)
+    payments: list[PaymentRecord] = field(default_factory=list)
+    document_urls: dict[int, str] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+    scope: Any = None  # rules.scope.Scope, set by the engine before the rules run
+    # Fields parsed once when the context is built (26 rules read the same few fields, see
+    # bench/rules_throughput.py); `fields` is not read again afterwards.
+    _parsed: dict[str, FieldValue] = field(default_factory=dict, repr=False, compare=False)
+    _numbers: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
+    _evidence: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, raw in self.fields.items():
+            if isinstance(raw, dict) and "value" in raw:
+                value, evidence = raw.get("value"), raw.get("evidence") or []
+            else:  # a bare value (hand-written notices)
+                value, evidence = raw, []
+            if value is None or value == "" or value == []:
+                continue  # not found by the extractor
+            self._parsed[name] = FieldValue(value, evidence)
+
+    # --- fields ---------------------------------------------------------------------------------
+    def field(self, name: str) -> FieldValue | None:
+        """The merged field, or None when the extractor did not find it (value null or absent).
+        Its `evidence` is as stored; `evidence(name)` gives it in the shape findings keep."""
+        return self._parsed.get(name)
+
+    def value(self, name: str) -> Any:
+        found = self._parsed.get(name)
+        return None if found is None else found.value
+
+    def number(self, name: str) -> float | None:
+        number = self._numbers.get(name, _MISSING)
+        if number is _MISSING:
+            number = self._numbers[name] = to_float(self.value(name))
+        return number  # type: ignore[no-any-return]
+
+    def evidence(self, *names: str) -> list[dict[str, Any]]:
+        """The evidence of these fields (document, page, sentence, url), each item tagged with its field.
+        Shared between verdicts: callers never mutate it."""
+        cached = self._evidence.get(names)
+        if cached is not None:
+            return cached
+        items: list[dict[str, Any]] = []
+        for name in names:
+            found = self._parsed.get(name)
+            if found is not None:
+                items.extend(dict(self._evidence_item(e), field=name) for e in found.evidence if isinstance(e, dict))
+        self._evidence[names] = items
+        return items
+
+    def _evidence_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        out = {k: item[k] for k in EVIDENCE_KEYS if item.get(k) is not None}
+        if "url" in item:
+            out["url"] = item["url"]
+        elif item.get("document_id") in self.document_urls:
+            out["url"] = self.document_urls[item["document_id"]]
+        return out
+
+    # --- documents read -------------------------------------------------------------------------
+    def unread_reason(self) -> str:
+        """Italian: why a missing clause cannot be called missing."""
+        if self.documents_total == 0:
+            return "nessun documento di gara disponibile: l'assenza della clausola non è accertabile"
+        text = (f"letti {self.documents_read} documenti su {self.documents_total}: "
+                "l'assenza della clausola non è accertabile")
+        details = [f"{u.get('url') or u.get('document_id')} {u['why']}" for u in self.unread[:3] if u.get("why")]
+        if details:
+            text += " (" + "; ".join(details) + ")"
+        return text
+
+    @property
+    def award_criterion_value(self) -> tuple[str | None, list[dict[str, Any]]]:
+        """The criterion from the documents, else the feed's, else the lots' (with its evidence)."""
+        found = self.field("award_criterion")
+        if found is not None:
+            return str(found.value), self.evidence("award_criterion")
+        if self.award_criterion:
+            return self.award_criterion, [{"text": f"criterio dal feed: {self.award_criterion}", "field": "notice"}]
+        for lot in self.lots:
+            if lot.get("award_criterion"):
+                return lot["award_criterion"], [{"text": f"criterio del lotto {lot.get('cig') or ''}".strip(),
+                                                 "field": "lot"}]
+        return None, []
+
+    @property
+    def base_amount(self) -> float | None:
+        return self.number("base_amount") or self.amount
+
+
+def to_float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        for key in ("amount", "value", "days", "pct"):
+            if key in value:
+                return to_float(value[key])
+        return None
+    text = str(value).replace("€", "").replace("%", "").strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def to_date(value: Any, where: str = "date") -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        day, month, year = text.split("/")
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise NoticeInputError(f"{where}: {value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)") from None
+
+
+def context_from_json(payload: Any) -> NoticeContext:
+    """`{"notice": {...}, "fields": {...}}` (fields as `extract-file --json` prints them) -> context."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("notice", {}), dict):
+        raise NoticeInputError('the notice file must be an object {"notice": {...}, "fields": {...}}')
+    notice = payload.get("notice") or {}
+    fields = payload.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise NoticeInputError('"fields" must be an object of NAME: {"value": ..., "evidence": [...]}')
+    for key in ("lots", "execution", "payments"):
+        items = notice.get(key) if key in notice else payload.get(key)
+        if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
+            raise NoticeInputError(f'"{key}" must be a list of objects')
+    authority = notice.get("authority")
+    if isinstance(authority, str):
+        authority = {"name": authority}
+    authority = authority or {}
+    documents = notice.get("documents")
+    if documents is not None and not (isinstance(documents, list) and all(isinstance(d, dict) for d in documents)):
+        raise NoticeInputError('"documents" must be a list of {"url", "read": true/false, "why"}')
+    documents = documents or []
+    documents_total = int(notice.get("documents_total") or len(documents))
+    all_read = bool(notice.get("all_documents_read", bool(documents) and all(d.get("read") for d in documents)))
+    executions = [
+        ExecutionRecord(
+            cig=e.get("cig"), source=e.get("source"), award_criterion=e.get("award_criterion"),
+            discount_pct=to_float(e.get("discount_pct")), awarded_amount=to_float(e.get("awarded_amount")),
+            offers_count=e.get("offers_count"), awarded_on=to_date(e.get("awarded_on"), "execution.awarded_on"),
+            start_on=to_date(e.get("start_on"), "execution.start_on"), end_on=to_date(e.get("end_on"), "execution.end_on"),
+            events=list(e.get("events") or []),
+        )
+        for e in (notice.get("execution") or payload.get("execution") or [])
+    ]
+    payments = [
+        PaymentRecord(
+            period=str(p.get("period")), itp_days=to_float(p.get("itp_days")), overdue_debt=to_float(p.get("overdue_debt")),
+            creditors_overdue=p.get("creditors_overdue"), sign_convention=p.get("sign_convention") or "",
+            source=p.get("source") or "", source_url=p.get("source_url"), note=p.get("note"),
+        )
+        for p in (notice.get("payments") or payload.get("payments") or [])
+    ]
+    return NoticeContext(
+        notice_id=notice.get("id"),
+        title=notice.get("title") or "",
+        description=notice.get("description"),
+        published_on=to_date(notice.get("published_on") or notice.get("publication_date"), "notice.published_on"),
+        cpv=notice.get("cpv"),
+        procedure=notice.get("procedure"),
+        award_criterion=notice.get("award_criterion"),
+        amount=to_float(notice.get("amount")),
+        region=notice.get("region"),
+        authority_name=authority.get("name"),
+        authority_fiscal_code=authority.get("fiscal_code"),
+        authority_legal_nature=authority.get("legal_nature"),
+        all_documents_read=all_read,
+        documents_total=documents_total or (1 if all_read else 0),
+        documents_read=int(notice.get("documents_read") or sum(1 for d in documents if d.get("read"))
+                           or (documents_total if all_read else 0) or (1 if all_read else 0)),
+        unread=[{"url": d.get("url"), "why": d.get("why") or "non letto"} for d in documents if not d.get("read")],
+        read_documents=[{"url": d.get("url")} for d in documents if d.get("read")],
+        fields=fields,
+        lots=list(notice.get("lots") or []),
+        executions=executions,
+        payments=payments,
+        today=to_date(notice.get("today"), "notice.today") or dt.date.today(),
+    )

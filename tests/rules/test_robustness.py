@@ -1,0 +1,51 @@
+"""Odd field shapes (strings for numbers, dicts for strings, empty lists...) never crash a rule: each
+still returns a verdict of its own, never the engine's "errore interno" fallback."""
+
+from __future__ import annotations
+
+import random
+
+from rules.config import parse_config
+from rules.context import context_from_json
+from rules.engine import evaluate
+
+CONFIG = parse_config({})
+ODD_VALUES = [
+    "12.345,67", "€ 1.000", "non indicato", 0, -5, 1e12, True, False, [], [None], [{}], {}, {"value": None},
+    {"present": "sì"}, {"days": "trenta"}, [{"profile": None, "level": None, "hours": "molte"}],
+    [{"profile": "OSS", "level": "Z9", "hours": 100}], [{"profile": "OSS", "level": "C2", "hours": 0}],
+    {"present": True, "threshold_pct": "cinque", "share_pct": None, "index": 5}, "2025-99-99",
+]
+FIELDS = [
+    "cpv", "base_amount", "labour_cost", "labour_cost_subject_to_discount", "safety_costs", "duration_months",
+    "staff", "ccnl", "social_clause", "price_revision", "award_criterion", "technical_points", "economic_points",
+    "payment_days", "economic_formula", "anomaly_elements", "daily_price", "centre_type", "labour_table",
+]
+
+
+def test_no_rule_crashes_on_odd_fields() -> None:
+    rnd = random.Random(6)
+    for _ in range(300):
+        fields = {name: {"value": rnd.choice(ODD_VALUES), "evidence": rnd.choice([[], [{"page": "x"}], ["testo"]])}
+                  for name in rnd.sample(FIELDS, rnd.randrange(1, len(FIELDS)))}
+        notice = {"published_on": rnd.choice(["2023-09-01", "2025-03-10", "2026-02-01"]),
+                  "cpv": rnd.choice(["85312000-9", "90910000-9"]), "all_documents_read": rnd.random() < 0.5,
+                  "title": rnd.choice(["Assistenza domiciliare", "Accoglienza richiedenti protezione internazionale"]),
+                  "lots": [{"cpv": "85311000-2", "amount": "tanti"}, {"cpv": None, "amount": 5}],
+                  "execution": [{"cig": "B1", "start_on": "2024-03-01", "discount_pct": "alto", "events": [{"kind": None}, "testo"]}],
+                  "payments": [{"period": "2025-Q9", "itp_days": "n.d.", "overdue_debt": "zero"}]}
+        for evaluation in evaluate(context_from_json({"notice": notice, "fields": fields}), CONFIG):
+            assert "errore interno" not in (evaluation.verdict.reason or ""), (
+                evaluation.rule.code, fields, evaluation.verdict.reason)
+
+
+def test_malformed_notice_lists_are_input_errors() -> None:
+    import pytest
+
+    from rules.errors import NoticeInputError
+
+    for key in ("lots", "execution", "payments"):
+        with pytest.raises(NoticeInputError, match=key):
+            context_from_json({"notice": {key: ["testo"]}, "fields": {}})
+    with pytest.raises(NoticeInputError, match="fields"):
+        context_from_json({"notice": {}, "fields": ["cig"]})
