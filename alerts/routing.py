@@ -26,7 +26,7 @@ class Route:
     resolved: bool  # False when the region could not be determined and the National one stands in
 
 
-def _candidates(notice: Notice, authority: ContractingAuthority | None) -> list[tuple[str | None, str]]:
+def _candidates(notice: Notice | None, authority: ContractingAuthority | None) -> list[tuple[str | None, str]]:
     """(ISTAT region or None, Italian description of where it came from), best evidence first."""
     out: list[tuple[str | None, str]] = []
     if authority is not None:
@@ -42,6 +42,8 @@ def _candidates(notice: Notice, authority: ContractingAuthority | None) -> list[
             (comune.region if comune else None, f"comune dell'ente (codice ISTAT {authority.istat_comune})")
         )
         out.append((geo.region_of_nuts(authority.nuts), f"codice NUTS dell'ente ({authority.nuts})"))
+    if notice is None:
+        return out
     out.append(
         (notice.place_istat_region, f"regione indicata dal bando (codice ISTAT {notice.place_istat_region})")
     )
@@ -59,7 +61,15 @@ def _candidates(notice: Notice, authority: ContractingAuthority | None) -> list[
 
 
 def route_notice(notice: Notice, directory: Directory) -> Route:
-    authority = notice.authority
+    return _route(notice, notice.authority, directory)
+
+
+def route_authority(authority: ContractingAuthority, directory: Directory) -> Route:
+    """Where this authority's findings go when a notice adds no place of its own."""
+    return _route(None, authority, directory)
+
+
+def _route(notice: Notice | None, authority: ContractingAuthority | None, directory: Directory) -> Route:
     if authority is not None and authority.is_national:
         return Route(directory.national, "ente di livello nazionale", True)
     for region, basis in _candidates(notice, authority):

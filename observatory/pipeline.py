@@ -194,7 +194,13 @@ def crawl_stage(ctx: StageContext) -> StageResult:
     options = dict(ctx.crawl_options)
     # Each crawl's own run record says what started it (schedule, catch-up, cli, demo).
     options["scrapy_settings"] = {"OBSERVATORY_TRIGGER": ctx.trigger, **(options.get("scrapy_settings") or {})}
-    results = run_crawls(codes, parent_run_id=ctx.run_id, **options)
+    # Post-award sources (registry, execution, payments) join on the CIGs and authorities the
+    # notice spiders store: they crawl second, then the registry places and links what they brought.
+    later = [code for code in codes if _runs_after_notices(code)]
+    first = [code for code in codes if code not in later]
+    results = run_crawls(first, parent_run_id=ctx.run_id, **options) if first else []
+    if later:
+        results += run_crawls(later, parent_run_id=ctx.run_id, **options)
     errors: list[dict[str, Any]] = []
     outcomes: dict[str, str] = {}
     skipped: list[str] = []
@@ -208,6 +214,9 @@ def crawl_stage(ctx: StageContext) -> StageResult:
         children = session.scalars(select(RunRecord).where(RunRecord.parent_id == ctx.run_id)).all()
         counts: dict[str, Any] = _sum_numbers(c.counts for c in children)
         changed = refresh_source_health(session, codes)
+        if later:
+            refresh_post_award = _import("observatory.authorities.refresh", "refresh_post_award")
+            counts.update({f"post_award_{k}": v for k, v in refresh_post_award(session).items()})
     for code, state in changed.items():
         if state in ("broken", "degraded"):
             logger.warning("source %s is now %s", code, state, extra={"source": code})
@@ -223,6 +232,14 @@ def crawl_stage(ctx: StageContext) -> StageResult:
         status = "ok"
     note = f"not crawled: {'; '.join(skipped)}" if skipped else None
     return StageResult(status=status, counts=counts, errors=errors, note=note)
+
+
+def _runs_after_notices(code: str) -> bool:
+    from observatory.authorities.refresh import POST_AWARD_SOURCES
+
+    spider_class = _import("crawlers.runner", "spider_class")
+    extra = getattr(getattr(spider_class(code), "policy", None), "extra", None) or {}
+    return code in POST_AWARD_SOURCES or extra.get("run_after") == "notices"
 
 
 def _all_source_codes() -> list[str]:

@@ -93,7 +93,10 @@ def _select(response: Response, query: str) -> Any:
 
 
 def is_robots_denial(failure: Failure) -> bool:
-    return bool(failure.check(IgnoreRequest)) and "robots" in str(failure.value).lower()
+    """Refused by robots.txt rules. An unreachable robots.txt (host down, 5xx) also refuses the
+    request, but that is a portal outage, recorded as a blocking network error, not a denial."""
+    text = str(failure.value).lower()
+    return bool(failure.check(IgnoreRequest)) and "robots" in text and "unreachable" not in text
 
 
 class ListDetailSpider(PortalSpider):

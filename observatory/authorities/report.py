@@ -37,17 +37,16 @@ def find_authority(session: Session, fiscal_code: str) -> ContractingAuthority |
     return found
 
 
-def route(authority: ContractingAuthority, directory: Directory) -> tuple[ObservatoryEntry | None, str]:
-    """The Observatory that receives this authority's findings, with the reason (the digests' rule)."""
+def route(authority: ContractingAuthority, directory: Directory) -> tuple[ObservatoryEntry, str]:
+    """The Observatory that receives this authority's findings, with the reason: the digests' own
+    routing (`alerts.routing`), so that `authorities show` and the e-mails never disagree."""
+    from alerts.routing import route_authority
+
+    found = route_authority(authority, directory)
     if authority.is_national:
-        reason = (authority.registry_data or {}).get("national_reason") or "ente nazionale"
-        return directory.national, f"ente nazionale ({reason})"
-    if authority.istat_region:
-        entry = directory.by_region(authority.istat_region)
-        if entry is not None:
-            return entry, f"regione {authority.istat_region} {geo.region_name(authority.istat_region)} ({authority.place_source})"
-        return None, f"nessun osservatorio per la regione {authority.istat_region} nella directory"
-    return None, f"autorità non collocata: {authority.place_source or 'nessun dato di luogo'}"
+        reason = (authority.registry_data or {}).get("national_reason")
+        return found.observatory, f"{found.basis} ({reason})" if reason else found.basis
+    return found.observatory, found.basis
 
 
 def authority_report(session: Session, fiscal_code: str, directory: Directory) -> AuthorityReport | None:

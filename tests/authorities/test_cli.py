@@ -66,7 +66,8 @@ def test_unplaced_list_and_unknown_code(settings_env, files: Path) -> None:
     code, out, _ = _run("authorities", "list", "--unplaced", "--json")
     assert code == 0 and [r["fiscal_code"] for r in json.loads(out)] == ["94143220542"]
     code, out, _ = _run("authorities", "show", "94143220542")
-    assert "osservatorio:     nessuno" in out and "non collocata" in out
+    # Still unplaced (listed above, not guessed); its findings go to the National Observatory, as in the digests.
+    assert "osservatorio:     NAZ" in out and "regione non determinabile" in out
     code, out, _ = _run("authorities", "list", "--national", "--json")
     assert {r["fiscal_code"] for r in json.loads(out)} == {"05359681003", "05678721001"}
     result = CliRunner().invoke(cli, ["authorities", "show", "12345678901"])

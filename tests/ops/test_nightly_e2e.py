@@ -68,7 +68,10 @@ def test_nightly_pipeline_against_the_replay(
             )
             assert notices > 0, code
         dead = session.scalars(select(Source).where(Source.code == DEAD)).one()
-        assert dead.health != "ok", dead.health_reason
+        # A refused connection is an outage, not a robots.txt denial, and never a success.
+        assert dead.health == "broken", (dead.health, dead.health_reason)
+        assert "robots_denied" not in (dead.health_reason or "") and "network_error" in dead.health_reason
+        assert dead.last_success_at is None
         retrieved = session.scalar(select(func.count()).select_from(Document).where(Document.retrieval_status == "retrieved"))
 
     extract = stages["extract"]
