@@ -21,7 +21,8 @@ install: $(STAMP) ## create the virtualenv and install the project with its test
 system-deps: ## install the Debian packages the pipeline and tests use (tesseract-ocr-ita, chromium), if missing
 	bash scripts/system-deps.sh
 
-test: install system-deps ## run the whole suite (SQLite and PostgreSQL)
+test: install system-deps ## lint, then run the whole suite (SQLite and PostgreSQL)
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 demo: install system-deps ## run the nightly pipeline on SQLite against a local replay of the corpus; e-mails go to ./outbox

@@ -118,7 +118,11 @@ class CrawlReport:
         structure: str | None, seen: int, now: dt.datetime,
     ) -> None:
         source.consecutive_empty_runs = source.consecutive_empty_runs + 1 if seen == 0 else 0
-        docs_total = counts["documents_retrieved"] + counts["documents_failed"]
+        # Documents robots.txt forbids (START's attachments) are the portal's policy, recorded on
+        # their rows; they say nothing about the portal working, so they stay out of the ratio.
+        denied = counts.get("documents_failed_by_reason", {}).get("robots_denied", 0)
+        docs_failed = counts["documents_failed"] - denied
+        docs_total = counts["documents_retrieved"] + docs_failed
         if structure:
             source.health, source.health_reason = "broken", f"struttura della pagina cambiata: {structure}"
         elif counts["robots_forbidden"] and counts["requests"] <= counts["robots_forbidden"] + 1 and seen == 0:
@@ -131,9 +135,9 @@ class CrawlReport:
             source.health_reason = f"nessun avviso letto per {source.consecutive_empty_runs} esecuzioni consecutive"
         elif not listing_ok:
             source.health, source.health_reason = "degraded", f"{spider.blocking_errors} errori di scansione"
-        elif docs_total and counts["documents_failed"] * 2 > docs_total:
+        elif docs_total and docs_failed * 2 > docs_total:
             source.health = "degraded"
-            source.health_reason = f"{counts['documents_failed']} documenti su {docs_total} non scaricati"
+            source.health_reason = f"{docs_failed} documenti su {docs_total} non scaricati"
         else:
             source.health, source.health_reason = "ok", None
         if listing_ok and status != "failed":

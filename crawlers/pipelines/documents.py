@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request
@@ -25,7 +26,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import select, update
 from twisted.internet import defer
@@ -119,8 +120,24 @@ def status_reason(status: int) -> str:
     return f"http_error: {status}"
 
 
+class SharedFSFilesStore(FSFilesStore):
+    """The file store, safe when several crawl processes write into it at once.
+
+    Scrapy's `FSFilesStore._mkdir` checks `exists()` then calls `mkdir()`: two spiders started side by
+    side by the runner race between the two and one dies with FileExistsError.
+    """
+
+    def _mkdir(self, dirname: Path, domain: Any = None) -> None:
+        seen: set[str] = self.created_directories[domain] if domain else set()
+        if str(dirname) not in seen:
+            dirname.mkdir(parents=True, exist_ok=True)
+            seen.add(str(dirname))
+
+
 class DocumentsPipeline(FilesPipeline):
     """Get each pending document of an in-scope item; record retrieved/failed on its row."""
+
+    STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "": SharedFSFilesStore, "file": SharedFSFilesStore}
 
     def __init__(self, store_uri: Any, download_func: None = None, *, crawler: Any) -> None:
         super().__init__(store_uri, crawler=crawler)

@@ -73,8 +73,8 @@ def test_every_spider_crawls_its_replay_into_the_database(regional_replay, crawl
     assert [e for e in record.errors if e["reason"] == "robots_denied"][0]["tenant"] == "bari"
 
     health = dict(session.execute(select(Source.code, Source.health)).all())
-    assert {code for code, state in health.items() if state != "ok"} == {"start_toscana"}
-    assert "non scaricati" in session.scalars(select(Source.health_reason).where(Source.code == "start_toscana")).one()
+    # Attachments that robots.txt forbids are START's policy, not a fault: the portal reads as ok.
+    assert {code for code, state in health.items() if state != "ok"} == set()
 
     # The same crawl again: nothing new, nothing duplicated.
     again = crawl(spider_urls(regional_replay, *ALL_SPIDERS), env=replay_env(regional_replay), force=True,
