@@ -9,7 +9,9 @@ Two pieces, both off when REDIS_URL is unset (the crawl then behaves exactly as 
   A source whose host is leased elsewhere is reported "skipped" (the next run picks it up).
 - `RedisDupeFilter`: Scrapy's request-fingerprint dupefilter with the seen set in Redis, keyed per
   source and crawl window (the night, Europe/Rome) and expiring, so that a source split across
-  machines (e.g. by date windows) fetches no page twice in one night.
+  machines (e.g. by date windows) fetches no page twice in one night. A page counts as fetched once
+  answered 2xx/3xx; until then it is only claimed (expiring), so a page that failed is not lost for
+  the next run of the night.
 
 Redis unreachable while configured: the runner logs a warning and crawls without leases; the
 dupefilter writes one `redis_unreachable` error line into the crawl's run record (not blocking: the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import secrets
 import socket
 import threading
@@ -41,6 +44,9 @@ DEFAULT_PREFIX = "observatory"
 LEASE_TTL_SECONDS = 60.0
 # Seen fingerprints of a night are kept this long (a night's crawl lasts hours, never a day and a half).
 DUPEFILTER_TTL_SECONDS = 36 * 3600
+# A page scheduled by one process is not scheduled by another for this long while it waits for its
+# response (a queue of a slow portal can hold pages long; a dead process's claims lapse after it).
+CLAIM_TTL_SECONDS = 3600
 # A night's crawl starts in the evening and ends in the morning: shifting by this many hours makes
 # the whole night one window (23:00 on the 1st and 04:00 on the 2nd both belong to the 1st).
 NIGHT_SHIFT_HOURS = 12
@@ -84,8 +90,6 @@ def _safe_url(url: str) -> str:
 
 def holder_id() -> str:
     """Who holds a lease (for the operator reading Redis): host:pid:random."""
-    import os
-
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
 
 
@@ -207,14 +211,16 @@ def crawl_window(moment: dt.datetime | None = None) -> str:
 
 class RedisDupeFilter(RFPDupeFilter):
     """DUPEFILTER_CLASS when REDIS_URL is set: request fingerprints shared by every machine crawling
-    the same source in the same window. Settings: OBSERVATORY_REDIS_URL, OBSERVATORY_REDIS_PREFIX,
-    OBSERVATORY_CRAWL_WINDOW (default: tonight, see crawl_window), OBSERVATORY_DUPEFILTER_TTL
-    (seconds). Requests with dont_filter never reach it (Scrapy's scheduler checks that first)."""
+    the same source in the same window. A page is "seen" when a process of the night got a 2xx/3xx
+    answer for it, or while another process has it claimed (scheduled, no answer yet). Settings:
+    OBSERVATORY_REDIS_URL, OBSERVATORY_REDIS_PREFIX, OBSERVATORY_CRAWL_WINDOW (default: tonight, see
+    crawl_window), OBSERVATORY_DUPEFILTER_TTL and OBSERVATORY_DUPEFILTER_CLAIM_TTL (seconds).
+    Requests with dont_filter never reach it (Scrapy's scheduler checks that first)."""
 
     def __init__(
         self, path: str | None = None, debug: bool = False, *, fingerprinter: Any = None,
         redis_url: str | None = None, prefix: str = DEFAULT_PREFIX, window: str | None = None,
-        ttl: int = DUPEFILTER_TTL_SECONDS, crawler: Any = None,
+        ttl: int = DUPEFILTER_TTL_SECONDS, claim_ttl: int = CLAIM_TTL_SECONDS, crawler: Any = None,
     ) -> None:
         super().__init__(path, debug, fingerprinter=fingerprinter)
         self.redis_url = redis_url
@@ -225,6 +231,16 @@ class RedisDupeFilter(RFPDupeFilter):
         self.client: redis.Redis | None = None
         self.key: str | None = None
         self.fallback_reason: str | None = None
+        # Requests filtered because another process had them (not this process's own repeats).
+        self.shared_filtered = 0
+        # A scheduled page is claimed (expiring key) until its response: a page that fails, or
+        # whose process dies, is not "fetched" and the next run of the night may fetch it.
+        self.claim_ttl = claim_ttl
+        self.claimed: set[str] = set()
+        if crawler is not None:
+            from scrapy import signals
+
+            crawler.signals.connect(self.response_received, signal=signals.response_received)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisDupeFilter:
@@ -244,6 +260,7 @@ class RedisDupeFilter(RFPDupeFilter):
             prefix=settings.get("OBSERVATORY_REDIS_PREFIX") or DEFAULT_PREFIX,
             window=settings.get("OBSERVATORY_CRAWL_WINDOW") or None,
             ttl=settings.getint("OBSERVATORY_DUPEFILTER_TTL", DUPEFILTER_TTL_SECONDS),
+            claim_ttl=settings.getint("OBSERVATORY_DUPEFILTER_CLAIM_TTL", CLAIM_TTL_SECONDS),
             crawler=crawler,
         )
 
@@ -272,19 +289,54 @@ class RedisDupeFilter(RFPDupeFilter):
         fingerprint = self.fingerprinter.fingerprint(request).hex()
         try:
             pipe = self.client.pipeline(transaction=False)
-            pipe.sadd(self.key, fingerprint)
-            pipe.expire(self.key, self.ttl, nx=True)
-            added, _ = pipe.execute()
+            pipe.sismember(self.key, fingerprint)
+            pipe.set(f"{self.key}:claim:{fingerprint}", "1", nx=True, px=self.claim_ttl * 1000)
+            fetched, claimed = pipe.execute()
         except RedisError as exc:
             self.client = None
             self._fall_back(f"Redis failed during the crawl: {exc}")
             return False
-        return added == 0
+        if not fetched and claimed:
+            self.claimed.add(fingerprint)
+            return False
+        self.shared_filtered += 1  # fetched tonight, or being fetched by another process right now
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("observatory/dupefilter/shared_filtered")
+        return True
+
+    def response_received(self, response: Any, request: Request, spider: Any = None) -> None:
+        """A page this process claimed was answered: a success joins tonight's fetched set; an error
+        frees the claim at once, so that a retry here or another machine's run may fetch it."""
+        if self.client is None or not self.claimed:
+            return
+        fingerprint = self.fingerprinter.fingerprint(request).hex()
+        if fingerprint not in self.claimed:
+            return
+        self.claimed.discard(fingerprint)
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            if 200 <= response.status < 400:
+                pipe.sadd(self.key, fingerprint)
+                pipe.expire(self.key, self.ttl, nx=True)
+            pipe.delete(f"{self.key}:claim:{fingerprint}")
+            pipe.execute()
+        except RedisError as exc:
+            self.client = None
+            self._fall_back(f"Redis failed during the crawl: {exc}")
 
     def close(self, reason: str) -> None:
+        if self.shared_filtered:  # says why a crawl may have fetched little: the pages were fetched tonight
+            logger.warning("%d requests not sent: already fetched tonight by a crawl of this source (%s)",
+                           self.shared_filtered, self.key)
         if self.client is not None:
+            try:  # pages scheduled but never answered (crawl closed early): free for the next run
+                if self.claimed:
+                    self.client.delete(*(f"{self.key}:claim:{fingerprint}" for fingerprint in self.claimed))
+            except RedisError as exc:
+                logger.warning("claims of unanswered pages not freed (%s); they lapse by themselves", exc)
             self.client.close()
             self.client = None
+        self.claimed.clear()
         super().close(reason)
 
     def _fall_back(self, reason: str) -> None:

@@ -8,4 +8,4 @@
 
 # Stored with every Extraction row: bump it when a change alters what is extracted, so that
 # documents can be re-read and results of different versions are never mixed silently.
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.11.2"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import ContractingAuthority
 from db.queries.upsert import dialect_insert
 
+
 def name_key(name: str) -> str:
     """Normalised name for matching: no accents, no punctuation, single spaces, upper case."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

@@ -35,7 +35,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.fields import award, clauses, evaluation, identifiers, labour_table, money, reception, staff, terms
+from extract.fields import (
+    award,
+    clauses,
+    evaluation,
+    identifiers,
+    labour_table,
+    money,
+    reception,
+    staff,
+    terms,
+)
 from extract.model import Page
 from extract.textindex import TextIndex
 

@@ -38,7 +38,7 @@ _FORMULA_NAMES = (
         r"\bribasso\s+(?:offerto|del\s+concorrente)\s*/\s*ribasso\s+(?:massimo|migliore|più\s+alto)", re.I)),
 )
 _FORMULA_HINT = ("lineare|concav|quadratic|radice|^|esponente|α|alfa|alpha|proporzional|pmin|p min|prezzo minimo|"
-                 "ri/|ri /|r i/|ribasso offerto|ribasso del")
+                 "ri/|ri /|r i/|r i /|ribasso offerto|ribasso del")
 # What the text just before a formula speaks about: the last of these words decides.
 _PRICE_CONTEXT = re.compile(r"offerta\s+economica|punteggio\s+economico|punteggio\s+(?:del\s+|relativo\s+al\s+)?prezzo|"
                             r"elemento\s+prezzo|coefficiente\s+prezzo|componente\s+(?:economica|prezzo)|\bribass\w*|"
@@ -49,8 +49,10 @@ _TECHNICAL_CONTEXT = re.compile(r"offerta\s+tecnica|punteggio\s+tecnico|qualitat
 # words that open the legend ("ove", "dove", "in cui") or the end of the sentence.
 _EQUATION = re.compile(
     r"\b(?P<lhs>[A-Z][A-Za-z]{0,7}(?:\s?\(\w{1,4}\))?|V\s?\(\s?a\s?\)\s?i)\s*=\s*"
-    r"(?P<rhs>[\w\s×x*·/+\-–.,^()\[\]αΣ∑]{3,90}?)(?=\s+(?:ove|dove|in\s+cui|essendo|con|nella|nel|per)\b|[;:\n]|\.\s|$)",
+    r"(?P<rhs>[\w\s×x*·/+\-–.,^()\[\]αΣ∑]{3,90}?)(?=\s+(?:ove|dove|in\s+cui|essendo|con|nella|nel|per)\b|[;:\n]|[.,]\s|$)",
 )
+# A formula computes from variables: "X = 0,85" (a coefficient) is not one.
+_OPERATION = re.compile(r"[A-Za-zα][^/*×^]*[/*×^]|[/*×^][^A-Za-zα]*[A-Za-zα]|\sx\s")
 _LOOKBACK = 500
 
 
@@ -72,7 +74,8 @@ def economic_formula(index: TextIndex) -> Found:
         return Found()
     name, match = hits[0]  # the most specific shape stated for the price
     evidence = [index.evidence(match.start(), match.end())]
-    equation = _EQUATION.search(index.text, max(match.start() - 200, 0), min(match.end() + 300, len(index.text)))
+    around = (max(match.start() - 200, 0), min(match.end() + 300, len(index.text)))
+    equation = next((e for e in _EQUATION.finditer(index.text, *around) if _OPERATION.search(e.group("rhs"))), None)
     text = name
     if equation:
         text = f"{name}: {equation.group('lhs')} = {' '.join(equation.group('rhs').split())}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from db.migrate import current_revision, downgrade, head_revision, pending_model_changes, upgrade
+from db.session import session_scope
 from observatory.app import get_directory, get_engine
 from observatory.directory import sync_observatories
-from db.session import session_scope
 
 
 @click.group("db")

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from tests.conftest import IN_CI
+from tests.crawlers.regional.conftest import regional_replay  # noqa: F401 - fixture of the crawl test
 
 REDIS_TEST_URL = os.getenv("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
