@@ -116,20 +116,23 @@ class NoticeContext:
         cached = self._evidence.get(names)
         if cached is not None:
             return cached
-        items: list[dict[str, Any]] = []
-        for name in names:
-            found = self._parsed.get(name)
-            if found is not None:
-                items.extend(dict(self._evidence_item(e), field=name) for e in found.evidence if isinstance(e, dict))
+        if len(names) == 1:
+            found = self._parsed.get(names[0])
+            items = [] if found is None else [self._evidence_item(e, names[0]) for e in found.evidence
+                                              if isinstance(e, dict)]
+        else:  # built from the single fields' lists (cached too: several rules cite the same field)
+            items = [item for name in names for item in self.evidence(name)]
         self._evidence[names] = items
         return items
 
-    def _evidence_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        out = {k: item[k] for k in EVIDENCE_KEYS if item.get(k) is not None}
+    def _evidence_item(self, item: dict[str, Any], name: str) -> dict[str, Any]:
+        # One dict per item, keys in the order findings always had (EVIDENCE_KEYS, url, field).
+        out = {k: v for k in EVIDENCE_KEYS if (v := item.get(k)) is not None}
         if "url" in item:
             out["url"] = item["url"]
-        elif item.get("document_id") in self.document_urls:
-            out["url"] = self.document_urls[item["document_id"]]
+        elif (document_id := item.get("document_id")) in self.document_urls:
+            out["url"] = self.document_urls[document_id]
+        out["field"] = name
         return out
 
     # --- documents read -------------------------------------------------------------------------

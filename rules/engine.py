@@ -132,25 +132,42 @@ def evaluate(ctx: NoticeContext, config: RulesConfig, rules: list[Rule] | None =
     scope: Scope = ctx.scope or classify(ctx, legal)
     ctx.scope = scope
     results = []
-    in_scope, tags = scope.in_scope, scope.tags
-    out_of_scope = _OUT_OF_SCOPE.get(tags)
-    if out_of_scope is None:
-        out_of_scope = _OUT_OF_SCOPE[tags] = {}
-    for rule in rules if rules is not None else config.instantiate():
-        applicable = in_scope and not rule.scope_tags.isdisjoint(tags)
-        if not applicable:
-            verdict = out_of_scope.get(rule.code)
-            if verdict is None:  # shared between notices with the same scope: verdicts are never mutated
-                verdict = out_of_scope[rule.code] = not_verifiable(_out_of_scope_reason(rule, tags))
+    severities = config.severities
+    for rule, out_of_scope in _plan(rules if rules is not None else config.instantiate(), scope):
+        if out_of_scope is not None:
+            verdict = out_of_scope
         else:
             try:
                 verdict = rule.evaluate(ctx, legal)
             except Exception as exc:  # one broken rule must not stop the others; the verdict says why
                 log.exception("rule %s failed on notice %s", rule.code, ctx.notice_id)
                 verdict = not_verifiable(f"errore interno della regola: {type(exc).__name__}: {exc}")
-        severity = config.severities.get(rule.code) or verdict.severity or rule.effective_severity
-        results.append(Evaluation(rule, verdict, applicable, severity))
+        severity = severities.get(rule.code) or verdict.severity or rule.effective_severity
+        results.append(Evaluation(rule, verdict, out_of_scope is None, severity))
     return results
+
+
+def _plan(rules: list[Rule], scope: Scope) -> list[tuple[Rule, Verdict | None]]:
+    """Each rule with its out-of-scope verdict, or None when it applies to the notice. It depends only on the
+    rules and the notice's tags (a handful of combinations), so it is worked out once per combination."""
+    key = (tuple(rules), scope.tags)  # the key holds the rules, so their ids cannot be reused
+    plan = _PLANS.get(key)
+    if plan is None:
+        in_scope, tags = scope.in_scope, scope.tags
+        out_of_scope = _OUT_OF_SCOPE.setdefault(tags, {})
+        plan = []
+        for rule in rules:
+            if in_scope and not rule.scope_tags.isdisjoint(tags):
+                plan.append((rule, None))
+                continue
+            verdict = out_of_scope.get(rule.code)
+            if verdict is None:  # shared between notices with the same scope: verdicts are never mutated
+                verdict = out_of_scope[rule.code] = not_verifiable(_out_of_scope_reason(rule, tags))
+            plan.append((rule, verdict))
+        if len(_PLANS) > 4096:  # a long-lived process that instantiates the rules on every call
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
 
 
 TAG_LABELS = {"social": "servizi sociali", "labour_intensive": "servizi ad alta intensità di manodopera",
@@ -160,6 +177,7 @@ TAG_LABELS = {"social": "servizi sociali", "labour_intensive": "servizi ad alta 
 # Out-of-scope verdicts depend only on the rule and the notice's tags (a handful of combinations), so they
 # are built once and shared: verdicts are never mutated.
 _OUT_OF_SCOPE: dict[frozenset[str], dict[str, Verdict]] = {}
+_PLANS: dict[tuple[tuple[Rule, ...], frozenset[str]], list[tuple[Rule, Verdict | None]]] = {}
 
 
 def _out_of_scope_reason(rule: Rule, tags: frozenset[str]) -> str:

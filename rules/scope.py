@@ -62,6 +62,17 @@ def _cpv8(cpv: str | None) -> str:
     return re.sub(r"\D", "", cpv or "")[:8]
 
 
+@lru_cache(maxsize=65536)
+def _text_signals(title: str, description: str | None, authority_name: str | None) -> tuple[str | None, bool, bool]:
+    """What the title and description say (social words matched, CAS, preliminary notice). Titles repeat a lot
+    across notices (the same service tendered by many authorities), and the regexes are most of the cost."""
+    text = " ".join(filter(None, [title, description or ""]))
+    match = SOCIAL_WORDS.search(text)
+    cas = bool(CAS_WORDS.search(text)) or ("prefettura" in (authority_name or "").lower()
+                                          and "accoglienza" in text.lower())
+    return (match.group(0) if match is not None else None), cas, bool(PRELIMINARY.search(text))
+
+
 def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
     tags: set[str] = set()
     reasons: list[str] = []
@@ -71,17 +82,17 @@ def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
         cpvs += [_cpv8(str(c)) for c in field_cpv]
     elif field_cpv:
         cpvs.append(_cpv8(str(field_cpv)))
-    text = " ".join(filter(None, [ctx.title, ctx.description or ""]))
+    social_words, cas_words, preliminary = _text_signals(ctx.title, ctx.description, ctx.authority_name)
 
     social_cpv = next((c for c in cpvs if c.startswith(SOCIAL_CPV_PREFIXES) or c in SOCIAL_CPV_EXACT), None)
     if social_cpv:
         tags.add("social")
         reasons.append(f"CPV {social_cpv} di servizi sociali, sanitari o educativi")
-    elif (match := SOCIAL_WORDS.search(text)) is not None:
+    elif social_words is not None:
         tags.add("social")
-        reasons.append(f"oggetto da servizi alla persona («{match.group(0)}»)")
+        reasons.append(f"oggetto da servizi alla persona («{social_words}»)")
 
-    if CAS_WORDS.search(text) or ("prefettura" in (ctx.authority_name or "").lower() and "accoglienza" in text.lower()):
+    if cas_words:
         tags.add("cas")
         reasons.append("accoglienza di richiedenti protezione internazionale (CAS)")
 
@@ -106,7 +117,7 @@ def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
         if limit and amount is not None and amount < float(limit["services_max_eur"]):
             tags.add("direct_award_below_threshold")
             reasons.append(f"affidamento diretto sotto € {float(limit['services_max_eur']):,.0f}".replace(",", "."))
-    if PRELIMINARY.search(text):
+    if preliminary:
         tags.add("preliminary")
         reasons.append("avviso preliminare (indagine di mercato o manifestazione di interesse)")
     if ctx.executions:
