@@ -9,7 +9,7 @@ from parsel import Selector
 
 from crawlers.items import AuthorityRef, DocumentRef, LotItem, NoticeItem
 from crawlers.parsing.codes import award_criterion_code, find_cigs, find_cpv
-from crawlers.parsing.fields import labelled_fields, pick
+from crawlers.parsing.fields import document_links, labelled_fields, pick
 from crawlers.parsing.italian import clean_text, parse_amount, parse_date, parse_datetime
 
 TOSCANA = "09"
@@ -59,8 +59,8 @@ def parse_detail(html: str, url: str, row: ListRow, source: str) -> NoticeItem:
                             title=clean_text(" ".join(lot.css("div.lot-title ::text").getall()))))
     criterion_text = pick(fields, "Criterio di aggiudicazione")
     documents = [
-        DocumentRef(url=urljoin(url, a.attrib["href"]), title=clean_text(" ".join(a.css("::text").getall())))
-        for a in page.css("div.list-detail-view.sortable a[href]")
+        # every link of the attachments box is a document, whatever its extension
+        DocumentRef(url=u, title=t) for u, t in document_links(page.css("div.list-detail-view.sortable"), url, also=".//a[@href]")
     ]
     return NoticeItem(
         source=source,

@@ -9,7 +9,7 @@ from parsel import Selector
 
 from crawlers.items import AuthorityRef, DocumentRef, NoticeItem
 from crawlers.parsing.codes import find_cigs
-from crawlers.parsing.fields import labelled_fields, pick
+from crawlers.parsing.fields import document_links, labelled_fields, pick
 from crawlers.parsing.italian import clean_text, parse_date, parse_datetime
 
 VENETO = "05"
@@ -55,8 +55,8 @@ def parse_detail(html: str, url: str, row: ListRow, source: str) -> NoticeItem:
     structure = pick(fields, "Struttura")
     cigs = find_cigs(title)
     documents = [
-        DocumentRef(url=urljoin(url, a.attrib["href"]), title=clean_text(" ".join(a.css("::text").getall())))
-        for a in page.css("div.allegatiAtto a[href]")
+        # every link of the attachments box is a document, whatever its extension
+        DocumentRef(url=u, title=t) for u, t in document_links(page.css("div.allegatiAtto"), url, also=".//a[@href]")
     ]
     return NoticeItem(
         source=source,
