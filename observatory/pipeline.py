@@ -37,7 +37,7 @@ from observatory.settings import Settings
 logger = logging.getLogger(__name__)
 
 STAGE_ORDER = ("crawl", "extract", "rules", "alerts")
-TRIGGERS = ("cli", "schedule", "catch-up", "demo", "test")
+TRIGGERS = ("cli", "schedule", "catch-up", "retry", "demo", "test")
 
 # Set by the SIGTERM handler of `observatory run` / `observatory schedule`; checked between stages.
 _stop_requested = threading.Event()

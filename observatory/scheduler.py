@@ -11,6 +11,9 @@
   drop a night missed while the scheduler was down. So the scheduler decides from the run records
   instead: if the last due run time is within the grace time and no full pipeline run started after
   it, one catch-up run is added (one, however many nights were missed).
+- Lock refusal: a scheduled run refused because another run holds the pipeline lock (a manual
+  `observatory run` at 03:30) is retried every `lock_retry_minutes` until the grace time ends; the
+  retry is dropped when the run that held the lock was a full one (the night is covered).
 - One scheduler per job store: the "scheduler" database lock is held while it runs (APScheduler's
   FAQ: a job store cannot be shared). The pipeline itself takes the "nightly" lock on every run.
 - SIGTERM/SIGINT: the running stage finishes, the remaining stages are skipped, the process exits 0.
@@ -51,6 +54,7 @@ logger = logging.getLogger(__name__)
 JOBSTORE_TABLE = "apscheduler_jobs"
 NIGHTLY_JOB_ID = "nightly-pipeline"
 CATCH_UP_JOB_ID = "nightly-catch-up"
+RETRY_JOB_ID = "nightly-retry-after-lock"
 HOUSEKEEPING_JOB_ID = "prune-run-records"
 SCHEDULER_LOCK = "scheduler"
 RUN_RECORDS_KEPT_DAYS = 400  # a year of nights plus margin: enough for "when did this source last work"
@@ -63,16 +67,73 @@ DONE_STATUSES = ("running", "ok", "partial", "failed")
 # ---------------------------------------------------------------------------------------------------
 
 
-def nightly_job(trigger: str = "schedule") -> None:
+def nightly_job(trigger: str = "schedule", due: str | None = None) -> None:
+    """The nightly pipeline. `due` is the time this run stands for (ISO; default now): a retry after a
+    lock refusal carries the original due time, so that it knows when the grace time ends."""
     from observatory.pipeline import run_nightly
 
     settings = get_settings()
+    now = dt.datetime.now(ZoneInfo(settings.timezone))
+    due_at = dt.datetime.fromisoformat(due) if due else now
+    if trigger == "retry":
+        with session_scope(_engine()) as session:
+            if night_covered(session, due_at):
+                logger.info("retry of the run due at %s dropped: a full run covered the night", due_at.isoformat())
+                return
     try:
         report = run_nightly(settings, trigger=trigger, sources=list(settings.nightly_sources) or None)
     except PipelineLockedError as exc:
-        logger.warning("nightly run not started: %s", exc)
+        retry_at = plan_lock_retry(due_at, now, retry=dt.timedelta(minutes=settings.lock_retry_minutes),
+                                   grace=dt.timedelta(hours=settings.misfire_grace_hours))
+        if retry_at is None or _ACTIVE_SCHEDULER is None:
+            logger.warning("nightly run not started: %s; the grace time for the run due at %s is over",
+                           exc, due_at.isoformat())
+            return
+        _ACTIVE_SCHEDULER.add_job(
+            "observatory.scheduler:nightly_job", "date", run_date=retry_at, id=RETRY_JOB_ID,
+            name=f"retry of the run due at {due_at.isoformat()} (pipeline lock held)",
+            kwargs={"trigger": "retry", "due": due_at.isoformat()}, replace_existing=True,
+        )
+        logger.warning("nightly run not started: %s; retry at %s", exc, retry_at.isoformat())
         return
     logger.info("nightly run %s finished: %s", report.run_id, report.status)
+
+
+def plan_lock_retry(due: dt.datetime, now: dt.datetime, *, retry: dt.timedelta, grace: dt.timedelta) -> dt.datetime | None:
+    """When to try again a run refused by the pipeline lock, or None once past the grace time."""
+    retry_at = now + retry
+    return retry_at if retry_at - due <= grace else None
+
+
+def night_covered(session: Session, due: dt.datetime) -> bool:
+    """True when a full pipeline run (scheduled, caught up, retried, or a manual run of every source)
+    started after `due` or was still running at `due`: the night's work is done or under way."""
+    rows = session.execute(
+        select(RunRecord.started_at, RunRecord.finished_at, RunRecord.trigger, RunRecord.counts)
+        .where(RunRecord.stage == "pipeline", RunRecord.status.in_(DONE_STATUSES))
+        .order_by(RunRecord.started_at.desc())
+        .limit(50)
+    )
+    for started_at, finished_at, trigger, counts in rows:
+        full = trigger in ("schedule", "catch-up", "retry") or (counts or {}).get("scope", "all") == "all"
+        if full and (_aware(started_at) >= due or finished_at is None or _aware(finished_at) >= due):
+            return True
+    return False
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
+
+
+def _engine() -> Engine:
+    from observatory.app import get_engine
+
+    return get_engine()
+
+
+# The scheduler of this process, for jobs that schedule a follow-up (the lock retry). Job functions
+# are referenced by text in the job store, so they cannot receive it as an argument.
+_ACTIVE_SCHEDULER: BaseScheduler | None = None
 
 
 def prune_run_records_job(keep_days: int = RUN_RECORDS_KEPT_DAYS) -> None:
@@ -192,7 +253,7 @@ def last_full_run_start(session: Session) -> dt.datetime | None:
         .limit(50)
     )
     for started_at, trigger, counts in rows:
-        if trigger in ("schedule", "catch-up") or (counts or {}).get("scope", "all") == "all":
+        if trigger in ("schedule", "catch-up", "retry") or (counts or {}).get("scope", "all") == "all":
             return started_at
     return None
 
@@ -264,6 +325,8 @@ def build_scheduler(
         )
     scheduler.add_listener(_on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_EXECUTED)
     scheduler.add_listener(lambda _event: _log_jobs(scheduler), EVENT_SCHEDULER_STARTED)
+    global _ACTIVE_SCHEDULER  # noqa: PLW0603 - one scheduler per process (see run_scheduler's lock)
+    _ACTIVE_SCHEDULER = scheduler
     return scheduler
 
 
@@ -377,12 +440,15 @@ def _shutdown(scheduler: BaseScheduler) -> None:
 __all__ = [
     "CATCH_UP_JOB_ID",
     "NIGHTLY_JOB_ID",
+    "RETRY_JOB_ID",
     "build_scheduler",
     "dst_hazards",
     "last_due",
     "nightly_job",
+    "night_covered",
     "nightly_trigger",
     "plan_catch_up",
+    "plan_lock_retry",
     "run_scheduler",
     "scheduled_jobs",
 ]

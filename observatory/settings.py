@@ -83,6 +83,9 @@ class Settings:
     smtp_ca_file: Path | None = None
     # Scheduler: a nightly run missed by less than this (scheduler down) runs once when it comes back.
     misfire_grace_hours: int = 12
+    # Scheduler: a nightly run refused because another run holds the pipeline lock (a manual
+    # `observatory run`) is tried again after this many minutes, within the grace time.
+    lock_retry_minutes: int = 20
     # Pipeline lock: a holder whose heartbeat is older than this is presumed dead (another machine).
     lock_stale_seconds: int = 900
     # Sources the nightly pipeline crawls (comma-separated codes); empty = every source.
@@ -152,6 +155,7 @@ def load_settings() -> Settings:
         scope_extra_cpv=_csv("OBSERVATORY_SCOPE_EXTRA_CPV"),
         scope_extra_terms=_csv("OBSERVATORY_SCOPE_EXTRA_TERMS"),
         misfire_grace_hours=_int("OBSERVATORY_MISFIRE_GRACE_HOURS", 12),
+        lock_retry_minutes=_int("OBSERVATORY_LOCK_RETRY_MINUTES", 20),
         lock_stale_seconds=_int("OBSERVATORY_LOCK_STALE_SECONDS", 900),
         nightly_sources=_csv("OBSERVATORY_NIGHTLY_SOURCES"),
     )

@@ -135,7 +135,7 @@ class PostAwardPipeline:
         with session_scope(current_engine()) as session:
             authority = upsert_authority(session, fiscal_code=item.fiscal_code, name=item.authority_name)
             report = store_reading(session, authority, item.reading, source=item.source, url=item.url,
-                                   period_hint=item.period_hint)
+                                   period_hint=item.period_hint, convention=item.extra.get("convention"))
         stats = spider.crawler.stats
         stats.inc_value("observatory/post_award/payment_figures", report.stored)
         # An unreadable file (scanned PDF) is the authority's problem, not a crawl failure: it is stored

@@ -24,6 +24,11 @@ class PaymentIndicator(TimestampMixin, Base):
     itp_days: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # negative = paid early
     overdue_debt: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     creditors_overdue: Mapped[int | None]
+    # Only the national payment platform (PCC) publishes these: invoices received and paid in the
+    # period (cumulated from the start of the year) and the weighted days from receipt to payment.
+    invoices_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    days_to_pay: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     # "days beyond the due date, weighted by amount; negative = early" (DPCM 22/9/2014 art. 9)
     sign_convention: Mapped[str] = mapped_column(String(255))
     # Which figure the page publishes: "dpcm_weighted_delay" (the legal ITP) or "average_days_to_pay"

@@ -32,7 +32,7 @@ class RunRecord(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # [{"reason": "...", "url": "...", "notice": ..., "document": ...}]
     errors: Mapped[list[Any]] = mapped_column(default=list)
-    trigger: Mapped[str | None] = mapped_column(String(32))  # cli, schedule, catch-up, demo
+    trigger: Mapped[str | None] = mapped_column(String(32))  # cli, schedule, catch-up, retry, demo
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -40,6 +40,14 @@ def latest_itp(session: Session, authority_ids: Iterable[int]) -> dict[int, Paym
     latest: dict[int, PaymentIndicator] = {}
     for row in rows:
         current = latest.get(row.authority_id)
-        if current is None or period_key(row.period) > period_key(current.period):
+        if current is None or _rank(row) > _rank(current):
             latest[row.authority_id] = row
     return latest
+
+
+def _rank(row: PaymentIndicator) -> tuple[tuple[int, int, int], int, str]:
+    """Latest period first; for one period the national payment platform's figure (the official one,
+    computed by the RGS) before a copy or the authority's own; then the source name, so that the
+    choice never depends on the database's row order."""
+    official = 2 if row.source == "pcc" else 1 if row.source == "pcc_republished" else 0
+    return period_key(row.period), official, row.source

@@ -135,8 +135,18 @@ class PaymentFigure:
     itp_days: Decimal | None = None
     overdue_debt: Decimal | None = None
     creditors_overdue: int | None = None
+    # Published by the national payment platform (PCC) only: amount of the invoices received and
+    # paid in the period, and the amount-weighted days from receipt to payment.
+    invoices_amount: Decimal | None = None
+    paid_amount: Decimal | None = None
+    days_to_pay: Decimal | None = None
     evidence: str = ""  # the row or line the figure was read from
     page: int | None = None  # PDF page
+
+    VALUES = ("itp_days", "overdue_debt", "creditors_overdue", "invoices_amount", "paid_amount", "days_to_pay")
+
+    def has_value(self) -> bool:
+        return any(getattr(self, name) is not None for name in self.VALUES)
 
 
 @dataclass
@@ -147,6 +157,9 @@ class PageReading:
     definition: str = UNKNOWN
     unreadable: str | None = None  # why nothing could be read at all (scanned PDF, unsupported format)
     problems: list[str] = field(default_factory=list)  # figures seen but not usable (two values for one period)
+    # The PCC's own figures when the page republishes them in a block of their own
+    # (observatory.authorities.pcc): a second series, never merged with the authority's figures.
+    republished_pcc: PageReading | None = None
 
     def merge(self, other: PageReading) -> None:
         self.figures.extend(other.figures)
@@ -224,7 +237,7 @@ def figures_from_rows(rows: list[list[str]]) -> list[PaymentFigure]:
 
 
 def _has_value(figure: PaymentFigure) -> bool:
-    return any(v is not None for v in (figure.itp_days, figure.overdue_debt, figure.creditors_overdue))
+    return figure.has_value()
 
 
 _METRIC_WORDS = {
@@ -252,6 +265,7 @@ def figures_from_text(text: str, *, page: int | None = None) -> list[PaymentFigu
     or the rows of a table that lost its grid (PDF text), read with the columns of its header line."""
     figures: list[PaymentFigure] = []
     columns: list[str] | None = None
+    heading_metric: str | None = None  # "Numero delle imprese creditrici" over "al 30/09/2025: 312"
     for line in text.splitlines():
         header = _header_columns(line)
         if header:
@@ -259,6 +273,7 @@ def figures_from_text(text: str, *, page: int | None = None) -> list[PaymentFigu
             continue
         period = parse_period(line)
         if period is None:
+            heading_metric = _metric_of(line) or heading_metric
             continue
         figure = PaymentFigure(period, evidence=" ".join(line.split()), page=page)
         rest = _after_period(line)
@@ -267,7 +282,7 @@ def figures_from_text(text: str, *, page: int | None = None) -> list[PaymentFigu
             for metric, cell in zip(columns, cells, strict=False):
                 _set(figure, metric, cell)
         else:
-            _set(figure, _metric_of(line) or "itp", rest)
+            _set(figure, _metric_of(line) or heading_metric or "itp", rest)
         if _has_value(figure):
             figures.append(figure)
     return figures
@@ -287,6 +302,8 @@ def _after_period(line: str) -> str:
 def read_html(html: str | bytes) -> PageReading:
     from parsel import Selector
 
+    from observatory.authorities.pcc import read_republished_block
+
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
     root = Selector(text=text)
     body_text = " ".join(t.strip() for t in root.xpath("//body//text()[not(ancestor::script)]").getall() if t.strip())
@@ -294,15 +311,21 @@ def read_html(html: str | bytes) -> PageReading:
     for table in root.xpath("//table"):
         rows = [[" ".join(cell.xpath(".//text()").getall()) for cell in tr.xpath("./th|./td")] for tr in table.xpath(".//tr")]
         reading.figures.extend(figures_from_rows(rows))
+    blocks = root.xpath("//body//*[self::p or self::li or self::h2 or self::h3 or self::h4 or self::div[not(*)]]")
+    lines = [" ".join(b.xpath(".//text()").getall()) for b in blocks]
+    pcc, span = read_republished_block(lines)
+    if pcc.figures:
+        reading.republished_pcc = pcc
+        lines = [line for index, line in enumerate(lines) if index not in span]
     if not reading.figures:
-        blocks = root.xpath("//body//*[self::p or self::li or self::h2 or self::h3 or self::h4 or self::div[not(*)]]")
-        lines = "\n".join(" ".join(b.xpath(".//text()").getall()) for b in blocks)
-        reading.figures.extend(figures_from_text(lines))
+        reading.figures.extend(figures_from_text("\n".join(lines)))
     return reading
 
 
 def read_pdf(data: bytes) -> PageReading:
     import pdfplumber
+
+    from observatory.authorities.pcc import read_republished_block
 
     reading = PageReading()
     texts: list[str] = []
@@ -322,6 +345,8 @@ def read_pdf(data: bytes) -> PageReading:
         return reading
     all_text = "\n".join(texts)
     reading.definition = detect_definition(all_text)
+    pcc, _ = read_republished_block(all_text.splitlines())
+    reading.republished_pcc = pcc if pcc.figures else None
     if len(all_text.strip()) < 20:
         reading.unreadable = "scanned_pdf: il PDF non ha testo (scansione); la cifra non è stata letta"
     return reading

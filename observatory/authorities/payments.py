@@ -56,15 +56,23 @@ def _row(session: Session, authority: ContractingAuthority, period: str, source:
 
 
 def store_reading(session: Session, authority: ContractingAuthority, reading: PageReading, *, source: str,
-                  url: str | None, period_hint: str | None = None) -> PaymentStoreReport:
-    """Write one page's reading for one authority; then mark the gaps of its quarterly series."""
+                  url: str | None, period_hint: str | None = None, convention: str | None = None) -> PaymentStoreReport:
+    """Write one page's reading for one authority; then mark the gaps of its quarterly series.
+
+    `convention` overrides the sign convention of the reading's definition (the PCC's figures are
+    the DPCM indicator, but cumulated from the start of the year: pcc.SIGN_CONVENTION says so).
+    A block of PCC figures republished on the page (`reading.republished_pcc`) is stored as its
+    own series, source "pcc_republished", beside the authority's.
+    """
     report = PaymentStoreReport(problems=list(reading.problems))
-    convention = SIGN_CONVENTIONS.get(reading.definition, SIGN_CONVENTIONS["unknown"])
+    convention = convention or SIGN_CONVENTIONS.get(reading.definition, SIGN_CONVENTIONS["unknown"])
     if reading.unreadable:
         period = parse_period(period_hint) or UNKNOWN_PERIOD
         row = _row(session, authority, period, source)
         if row.status != "published":  # a figure read earlier from another file is not erased
-            row.status, row.itp_days, row.overdue_debt, row.creditors_overdue = "unreadable", None, None, None
+            row.status = "unreadable"
+            for name in PaymentFigure.VALUES:
+                setattr(row, name, None)
             row.definition, row.sign_convention = reading.definition, convention
             row.source_url, row.note = url, reading.unreadable
         report.unreadable.append(f"{period}: {reading.unreadable}")
@@ -77,7 +85,13 @@ def store_reading(session: Session, authority: ContractingAuthority, reading: Pa
         seen[figure.period] = figure
     for period, figure in seen.items():
         row = _row(session, authority, period, source)
-        row.itp_days, row.overdue_debt, row.creditors_overdue = figure.itp_days, figure.overdue_debt, figure.creditors_overdue
+        # Two files of one source may each hold part of a period (the PCC publishes payment times and
+        # the debt stock separately): a figure from another file completes the row, never blanks it.
+        same_file = row.source_url in (None, url) or row.status != "published"
+        for name in PaymentFigure.VALUES:
+            value = getattr(figure, name)
+            if value is not None or same_file:
+                setattr(row, name, value)
         row.status, row.definition, row.sign_convention, row.source_url = "published", reading.definition, convention, url
         notes = [f"letto da: {figure.evidence[:300]}" + (f" (pagina {figure.page})" if figure.page else "")]
         notes += [p for p in report.problems if p.startswith(period + ":")]
@@ -85,11 +99,19 @@ def store_reading(session: Session, authority: ContractingAuthority, reading: Pa
         report.stored += 1
     session.flush()
     report.missing = mark_missing_quarters(session, authority, source, url)
+    if reading.republished_pcc is not None and reading.republished_pcc.figures:
+        from observatory.authorities import pcc
+
+        republished = store_reading(session, authority, reading.republished_pcc, source=pcc.REPUBLISHED_SOURCE,
+                                    url=url, convention=pcc.SIGN_CONVENTION)
+        report.stored += republished.stored
+        report.missing += [f"{pcc.REPUBLISHED_SOURCE} {period}" for period in republished.missing]
+        report.problems += republished.problems
     return report
 
 
 def _merge_same_period(kept: PaymentFigure, other: PaymentFigure, report: PaymentStoreReport) -> None:
-    for attr in ("itp_days", "overdue_debt", "creditors_overdue"):
+    for attr in PaymentFigure.VALUES:
         mine, theirs = getattr(kept, attr), getattr(other, attr)
         if mine is None and theirs is not None:
             setattr(kept, attr, theirs)

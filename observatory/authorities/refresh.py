@@ -12,7 +12,8 @@ from observatory.authorities.registry import place_known_authorities
 # The post-award spiders. anac_execution keeps only the CIGs of notices already stored, so in a
 # nightly run it belongs after the notice spiders (or its rows wait for the next night); then
 # `refresh_post_award` reconciles what every source wrote.
-POST_AWARD_SOURCES = ("anac_registry", "anac_execution", "payments_html", "payments_pdf", "payments_sheet")
+POST_AWARD_SOURCES = ("anac_registry", "anac_execution", "payments_html", "payments_pdf", "payments_sheet",
+                      "pcc")
 
 
 def refresh_post_award(session: Session) -> dict[str, int]:

@@ -102,6 +102,10 @@ def render(report: AuthorityReport) -> str:
         definition = "" if p.definition == "dpcm_weighted_delay" else f"  [{p.definition}]"
         lines.append(f"  {p.period:<10} {figure:>10}  debiti scaduti {_num(p.overdue_debt):>15}  "
                      f"imprese {_num(p.creditors_overdue, 0):>5}  {p.source}{definition}")
+        if p.days_to_pay is not None or p.paid_amount is not None or p.invoices_amount is not None:
+            # The national payment platform's own variables (L. 145/2018 c. 869), cumulated over the year.
+            lines.append(f"             fatture ricevute {_num(p.invoices_amount)}  pagate {_num(p.paid_amount)}  "
+                         f"tempo medio di pagamento {_num(p.days_to_pay)} giorni (cumulati da inizio anno)")
         if p.status != "published" or p.definition != "dpcm_weighted_delay":
             lines.append(f"             {p.note or p.sign_convention}")
 

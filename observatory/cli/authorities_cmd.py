@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from observatory.authorities.itp import PaymentFigure
 from observatory.errors import ObservatoryError
 
 
@@ -56,8 +57,9 @@ def show(fiscal_code: str, as_json: bool) -> None:
                 "fiscal_code": a.fiscal_code, "name": a.name, "region": a.istat_region, "national": a.is_national,
                 "observatory": report.observatory.code if report.observatory else None, "routing": report.routing,
                 "previous_fiscal_code": a.previous_fiscal_code, "replaced_by": report.replaced_by,
-                "payments": [{"period": p.period, "itp_days": str(p.itp_days) if p.itp_days is not None else None,
-                              "status": p.status, "definition": p.definition, "source": p.source, "note": p.note}
+                "payments": [{"period": p.period, "status": p.status, "definition": p.definition, "source": p.source,
+                              "sign_convention": p.sign_convention, "source_url": p.source_url, "note": p.note,
+                              **{name: _text(getattr(p, name)) for name in PaymentFigure.VALUES}}
                              for p in report.payments],
                 "executions": [{"cig": e.cig, "source": e.source,
                                 "awarded_amount": str(e.awarded_amount) if e.awarded_amount is not None else None,
@@ -177,6 +179,33 @@ def import_payments_cmd(fiscal_code: str, path: Path, name: str | None, url: str
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
 
 
+@import_group.command("pcc")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="Where the file was downloaded from (kept as the figures' source URL).")
+def import_pcc_cmd(path: Path, url: str | None) -> None:
+    """A national payment platform (PCC) file (.csv or .xlsx): every administration in it, source "pcc"."""
+    from db.queries.authorities import upsert_authority
+    from db.session import session_scope
+    from observatory.authorities import pcc
+    from observatory.authorities.payments import store_reading
+
+    reading = pcc.read_dataset(path.read_bytes(), path.name)
+    if reading.unreadable:
+        raise ImportFileError(f"{path}: {reading.unreadable}")
+    summary: dict[str, object] = {"authorities": len(reading.by_authority), "stored": 0, "missing": [],
+                                  "problems": [], "rejected": reading.rejected}
+    with session_scope(_engine()) as session:
+        for fiscal_code, authority_reading in reading.by_authority.items():
+            authority = upsert_authority(session, fiscal_code=fiscal_code,
+                                         name=reading.names.get(fiscal_code) or f"Amministrazione {fiscal_code}")
+            report = store_reading(session, authority, authority_reading, source=pcc.SOURCE,
+                                   url=url or path.resolve().as_uri(), convention=pcc.SIGN_CONVENTION)
+            summary["stored"] += report.stored  # type: ignore[operator]
+            summary["missing"] += [f"{fiscal_code} {p}" for p in report.missing]  # type: ignore[operator]
+            summary["problems"] += [f"{fiscal_code} {p}" for p in report.problems]  # type: ignore[operator]
+    click.echo(json.dumps(summary, ensure_ascii=False))
+
+
 @authorities_group.command("refresh")
 def refresh_cmd() -> None:
     """After a crawl: place authorities from their own fields, link execution rows to authorities,
@@ -187,3 +216,8 @@ def refresh_cmd() -> None:
     with session_scope(_engine()) as session:
         counts = refresh_post_award(session)
     click.echo(json.dumps(counts))
+
+
+def _text(value: object) -> str | None:
+    """Decimals as strings in JSON (exact figures), None as null."""
+    return None if value is None else str(value)

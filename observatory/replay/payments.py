@@ -7,6 +7,8 @@ illustrative values, not captured pages).
   that way on a base URL override); files linked by a page (`novara/...pdf`, `milano/...xlsx`) answer under it.
 - site `anac_registry`: the stazioni-appaltanti CSV, zipped, at the download path of the real portal.
 - site `anac_execution`: the five BDNCP datasets, zipped, at `/opendata/download/dataset/<d>/...`.
+- site `pcc`: the national payment platform's files at the paths of crawlers/data/pcc_files.yaml
+  (the file of each path is the one with the same name under tests/authorities/files/pcc).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 from crawlers.spiders.anac_execution import dataset_path
 from crawlers.spiders.anac_registry import REGISTRY_PATH
 from crawlers.spiders.payments_common import load_tenants
+from crawlers.spiders.payments_pcc import load_file_paths
 from observatory.authorities.execution import DATASETS
 from observatory.replay.server import ReplayResponse, Site
 from observatory.settings import PROJECT_ROOT
@@ -89,5 +92,14 @@ def build_execution(files: Path = FIXTURES) -> Site:
     return site
 
 
+def build_pcc(files: Path = FIXTURES) -> Site:
+    site = Site("pcc")
+    for path in load_file_paths():
+        served = files / "pcc" / path.rsplit("/", 1)[-1]
+        site.route(re.escape(path), methods=("GET", "HEAD"))(lambda request, p=served: _file(p))
+    return site
+
+
 def build(corpus_dir: Path) -> list[Site]:
-    return [build_payments("html"), build_payments("pdf"), build_payments("sheet"), build_registry(), build_execution()]
+    return [build_payments("html"), build_payments("pdf"), build_payments("sheet"), build_registry(), build_execution(),
+            build_pcc()]

@@ -95,6 +95,44 @@ BDNCP = {
 }
 
 
+# National payment platform (PCC) files, L. 145/2018 art. 1 c. 869-870. The variables are the ones the
+# RGS lists for these publications; the column names and layout are OURS (no copy of the real files
+# was available): the reader matches columns by their words, not by position.
+PCC_TIMES_HEADER = [
+    "Codice fiscale ente", "Denominazione ente", "Anno", "Trimestre", "Numero fatture ricevute",
+    "Importo fatture ricevute", "Numero fatture pagate", "Importo pagato", "Tempo medio ponderato di pagamento",
+    "Tempo medio ponderato di ritardo",
+]
+PCC_TIMES_ROWS = [
+    ["00221940364", "COMUNE DI MODENA", "2025", "1", "3120", "41.250.318,22", "2790", "35.902.114,07", "27,41", "-2,59"],
+    ["00221940364", "COMUNE DI MODENA", "2025", "2", "6310", "86.004.921,50", "5902", "77.310.552,18", "28,02", "-1,98"],
+    ["00221940364", "COMUNE DI MODENA", "2025", "3", "9380", "129.450.610,35", "8911", "118.200.431,96", "29,15", "-0,85"],
+    # Ercolano pays late: delay above 30 days.
+    ["80017980634", "COMUNE DI ERCOLANO", "2025", "1", "610", "6.140.220,10", "402", "3.902.118,44", "78,30", "48,30"],
+    ["80017980634", "COMUNE DI ERCOLANO", "2025", "2", "1244", "12.980.411,75", "901", "8.811.902,13", "74,12", "44,12"],
+    ["80017980634", "COMUNE DI ERCOLANO", "2025", "3", "1850", "19.411.032,64", "1402", "13.970.555,02", "71,95", "41,95"],
+    # Bari publishes a plain average on its own page (not comparable); the PCC's DPCM figure is.
+    ["80015010723", "COMUNE DI BARI", "2025", "1", "4102", "60.310.221,40", "3801", "55.102.310,99", "41,20", "11,20"],
+    ["80015010723", "COMUNE DI BARI", "2025", "2", "8233", "118.500.640,02", "7655", "108.644.201,30", "39,87", "9,87"],
+    # Cagliari: the second quarter is absent (a gap the series records as missing).
+    ["00147990923", "COMUNE DI CAGLIARI", "2025", "1", "2950", "38.911.602,00", "2702", "35.110.245,81", "24,05", "-5,95"],
+    ["00147990923", "COMUNE DI CAGLIARI", "2025", "3", "8710", "120.554.019,43", "8290", "113.008.551,20", "22,61", "-7,39"],
+    # The same administration and quarter twice with different delays: kept first, both named.
+    ["06328131211", "AZIENDA SANITARIA LOCALE NAPOLI 1 CENTRO", "2025", "1", "15220", "402.118.550,00", "12010", "330.551.209,66", "95,40", "35,40"],
+    ["06328131211", "AZIENDA SANITARIA LOCALE NAPOLI 1 CENTRO", "2025", "1", "15220", "402.118.550,00", "12010", "330.551.209,66", "95,40", "53,40"],
+    # Leading zeros lost by a spreadsheet (00514490010): read back as the 11-digit code.
+    ["514490010", "COMUNE DI TORINO", "2025", "1", "5201", "98.220.501,10", "4980", "91.003.442,55", "31,50", "1,50"],
+    # Not a fiscal code: rejected and put on the run record.
+    ["N.D.", "ENTE SENZA CODICE", "2025", "1", "1", "100,00", "1", "100,00", "30,00", "0,00"],
+]
+PCC_STOCK_HEADER = ["Codice fiscale ente", "Denominazione ente", "Anno", "Stock debiti commerciali scaduti e non pagati"]
+PCC_STOCK_ROWS = [
+    ["00221940364", "COMUNE DI MODENA", "2024", "1.204.330,18"],
+    ["80017980634", "COMUNE DI ERCOLANO", "2024", "8.901.225,40"],
+    ["80015010723", "COMUNE DI BARI", "2024", "3.310.044,92"],
+]
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -147,7 +185,20 @@ ERCOLANO = PAGE.format(
 <li>Indicatore di tempestività dei pagamenti II trimestre 2025: 35,04 giorni</li>
 <li>Indicatore di tempestività dei pagamenti III trimestre 2025: 29,88 giorni</li>
 </ul>
-<p>Ammontare complessivo dei debiti scaduti al 30/09/2025: € 8.412.733,19</p>""",
+<p>Ammontare complessivo dei debiti scaduti al 30/09/2025: € 8.412.733,19</p>
+<h3>Dati della piattaforma dei crediti commerciali (PCC)</h3>
+<p>Anno 2024</p>
+<p>Importo fatture ricevute: 24.880.310,55 euro</p>
+<p>Importo delle fatture pagate: 19.402.118,90 euro</p>
+<p>Tempo medio di pagamento ponderato: 70,42</p>
+<p>Tempo medio di ritardo ponderato: 40,42</p>
+<p>Anno 2025 (1° trimestre)</p>
+<p>Importo fatture ricevute: 6.140.220,10 euro</p>
+<p>Importo delle fatture pagate: 3.902.118,44 euro</p>
+<p>Tempo medio di pagamento ponderato: 78,30</p>
+<p>Tempo medio di ritardo ponderato: 48,30</p>
+<h3>Numero delle imprese creditrici</h3>
+<p>al 30/09/2025: 312</p>""",
 )
 
 BARI = PAGE.format(
@@ -246,6 +297,8 @@ def main() -> None:
     write_csv(FILES / "registry" / "stazioni-appaltanti.csv", REGISTRY_HEADER, REGISTRY_ROWS)
     for dataset, (header, rows) in BDNCP.items():
         write_csv(FILES / "bdncp" / f"{dataset}.csv", header, rows)
+    write_csv(FILES / "pcc" / "pcc_tempi_pagamento_per_ente.csv", PCC_TIMES_HEADER, PCC_TIMES_ROWS)
+    write_csv(FILES / "pcc" / "pcc_stock_debiti_scaduti.csv", PCC_STOCK_HEADER, PCC_STOCK_ROWS)
     pages = FILES / "payments"
     (pages / "novara").mkdir(parents=True, exist_ok=True)
     (pages / "trani").mkdir(parents=True, exist_ok=True)

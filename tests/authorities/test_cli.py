@@ -82,3 +82,24 @@ def test_import_refuses_a_wrong_file_and_refresh_runs(settings_env, session, tmp
     code, out, _ = _run("authorities", "refresh")
     assert code == 0 and set(json.loads(out)) == {"placed", "unplaced", "execution_rows_linked", "cig_conflicts"}
     assert session.scalars(select(PaymentIndicator)).all() == []
+
+
+def test_import_pcc_file_and_show_its_variables(settings_env, session, files: Path) -> None:
+    code, out, _ = _run("authorities", "import", "pcc", str(files / "pcc" / "pcc_tempi_pagamento_per_ente.csv"))
+    assert code == 0, out
+    summary = json.loads(out)
+    assert (summary["authorities"], summary["stored"]) == (6, 12)
+    assert summary["missing"] == ["00147990923 2025-Q2"] and summary["rejected"] == [
+        "riga 15: codice fiscale non valido 'N.D.'"]
+    assert summary["problems"] == ["06328131211 2025-Q1: itp_days 35.40 e 53.40 sulla stessa pagina; tenuto 35.40"]
+    code, out, _ = _run("authorities", "show", "80017980634", "--json")
+    assert code == 0, out
+    q3 = next(p for p in json.loads(out)["payments"] if p["period"] == "2025-Q3")
+    assert (q3["source"], q3["itp_days"], q3["days_to_pay"], q3["paid_amount"]) == ("pcc", "41.95", "71.95", "13970555.02")
+    code, out, _ = _run("authorities", "show", "80017980634")
+    assert "tempo medio di pagamento 71,95 giorni" in out
+
+
+def test_import_pcc_refuses_a_file_that_is_not_one(settings_env, files: Path) -> None:
+    result = CliRunner().invoke(cli, ["authorities", "import", "pcc", str(files / "registry" / "stazioni-appaltanti.csv")])
+    assert result.exit_code != 0 and "codice fiscale e anno" in str(result.exception)

@@ -15,17 +15,21 @@ from sqlalchemy import Engine, select
 
 from db.models import RunRecord
 from db.session import session_scope
+from observatory import lock as pipeline_lock
 from observatory import pipeline
 from observatory.errors import ConfigurationError
 from observatory.scheduler import (
     CATCH_UP_JOB_ID,
     HOUSEKEEPING_JOB_ID,
     NIGHTLY_JOB_ID,
+    RETRY_JOB_ID,
     build_scheduler,
     fire_times,
     last_due,
+    nightly_job,
     nightly_trigger,
     plan_catch_up,
+    plan_lock_retry,
     prune_run_records,
     scheduled_jobs,
 )
@@ -237,3 +241,57 @@ def test_a_run_killed_with_the_scheduler_is_caught_up_after_restart(engine: Engi
     assert CATCH_UP_JOB_ID in ids
     with session_scope(engine) as session:
         assert session.scalars(select(RunRecord.status)).all() == ["interrupted"]
+
+
+def test_lock_retry_stays_within_the_grace_time() -> None:
+    due = dt.datetime(2026, 11, 23, 3, 30, tzinfo=ROME)
+    retry, grace = dt.timedelta(minutes=20), dt.timedelta(hours=12)
+    assert plan_lock_retry(due, due, retry=retry, grace=grace) == due + retry
+    assert plan_lock_retry(due, due + dt.timedelta(hours=11, minutes=40), retry=retry, grace=grace) == due + grace
+    assert plan_lock_retry(due, due + dt.timedelta(hours=11, minutes=41), retry=retry, grace=grace) is None
+
+
+def _pipeline_runs(engine: Engine) -> list[str | None]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(RunRecord.trigger).where(RunRecord.stage == "pipeline").order_by(RunRecord.id)))
+
+
+def _refused_at_0330(engine: Engine) -> tuple[BackgroundScheduler, dict[str, str]]:
+    """A manual `observatory run` holds the lock when the nightly job fires: the job's retry kwargs."""
+    settings = get_settings()
+    scheduler = build_scheduler(settings, engine, scheduler_class=DeclareOnlyScheduler,
+                                now=dt.datetime.now(ROME).replace(hour=3, minute=30) + dt.timedelta(days=1))
+    scheduler.start()
+    with pipeline_lock.acquire(engine):
+        nightly_job("schedule")
+    assert _pipeline_runs(engine) == []  # refused: nothing ran ...
+    retry = scheduler.get_job(RETRY_JOB_ID)  # ... and a retry is declared, carrying the due time
+    assert retry is not None and retry.kwargs["trigger"] == "retry"
+    wait = retry.next_run_time - dt.datetime.fromisoformat(retry.kwargs["due"])
+    minutes = settings.lock_retry_minutes
+    assert dt.timedelta(minutes=minutes - 1) < wait <= dt.timedelta(minutes=minutes + 1)
+    return scheduler, dict(retry.kwargs)
+
+
+def test_a_run_refused_by_a_partial_manual_run_is_retried(engine: Engine, scheduler_env: Path) -> None:
+    scheduler, kwargs = _refused_at_0330(engine)
+    try:
+        due = dt.datetime.fromisoformat(kwargs["due"])
+        _pipeline_record(engine, due - dt.timedelta(minutes=5), trigger="cli", scope=["one_source"])
+        nightly_job(**kwargs)
+        assert _pipeline_runs(engine) == ["cli", "retry"]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_the_retry_is_dropped_when_a_full_manual_run_covered_the_night(engine: Engine, scheduler_env: Path) -> None:
+    scheduler, kwargs = _refused_at_0330(engine)
+    try:
+        due = dt.datetime.fromisoformat(kwargs["due"])
+        _pipeline_record(engine, due - dt.timedelta(minutes=5), trigger="cli", scope="all")
+        with session_scope(engine) as session:  # it was still running at the due time
+            session.execute(RunRecord.__table__.update().values(finished_at=due + dt.timedelta(minutes=30)))
+        nightly_job(**kwargs)
+        assert _pipeline_runs(engine) == ["cli"]
+    finally:
+        scheduler.shutdown(wait=False)
