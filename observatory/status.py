@@ -99,7 +99,7 @@ def document_backlog(session: Session) -> dict[str, Any]:
     )
     return {
         "total": sum(retrieval.values()),
-        "retrieval": {state: retrieval.get(state, 0) for state in ("pending", "retrieved", "failed")},
+        "retrieval": {state: retrieval.get(state, 0) for state in ("pending", "retrieved", "failed", "skipped")},
         "retrieval_failed_by_reason": dict(_by_count(failed_reasons)),
         # Extraction counts only retrieved documents: the others have nothing to read yet.
         "extraction": {state: extraction.get(state, 0) for state in ("pending", "extracted", "failed", "skipped")},

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from scrapy.exceptions import DropItem
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crawlers.items import NoticeItem
@@ -134,6 +134,7 @@ def store_item(session: Session, source_id: int, item: NoticeItem) -> tuple[Noti
         if ref.status == "failed":
             fields.update(retrieval_status="failed", retrieval_reason=ref.reason or "unsupported")
         upsert_document(session, notice.id, ref.url, **fields)
+    settle_scope_documents(session, notice.id, in_scope=item.in_scope)
     for execution in item.executions:
         values = {k: v for k, v in execution.items() if k != "cig"}
         upsert_contract_execution(session, execution["cig"], item.source, authority_id=authority_id, **values)
@@ -156,6 +157,22 @@ def store_item(session: Session, source_id: int, item: NoticeItem) -> tuple[Noti
             notice.canonical_id = canonical.canonical_id or canonical.id
     session.flush()
     return notice, recorded.status
+
+
+OUT_OF_SCOPE_REASON = "out_of_scope: the notice is outside the Observatories' scope; not downloaded"
+
+
+def settle_scope_documents(session: Session, notice_id: int, *, in_scope: bool) -> None:
+    """Only documents of in-scope notices are downloaded (DocumentsPipeline), so those of a kept
+    out-of-scope notice are marked "skipped" with the reason instead of staying "pending" forever
+    (which status would report as a backlog). When the notice comes into scope (a corrected notice,
+    a widened scope) they are pending again, and the documents pipeline fetches them."""
+    if in_scope:
+        session.execute(update(Document).where(Document.notice_id == notice_id, Document.retrieval_status == "skipped")
+                        .values(retrieval_status="pending", retrieval_reason=None))
+    else:
+        session.execute(update(Document).where(Document.notice_id == notice_id, Document.retrieval_status == "pending")
+                        .values(retrieval_status="skipped", retrieval_reason=OUT_OF_SCOPE_REASON))
 
 
 class StorePipeline:

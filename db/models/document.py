@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, TimestampMixin, check_in, utcnow
 
-RETRIEVAL_STATES = ("pending", "retrieved", "failed")
+# "skipped": not downloaded on purpose (the notice is outside the scope); fetched if it comes into scope.
+RETRIEVAL_STATES = ("pending", "retrieved", "failed", "skipped")
 # Reasons for failed retrieval (free text is allowed after a colon: "http_error: 502").
 RETRIEVAL_REASONS = (
     "robots_denied", "forbidden", "captcha", "not_found", "timeout", "too_large", "unsupported", "http_error",

@@ -89,7 +89,8 @@ def print_summary(summary: dict[str, Any], new_files: list[Path], outbox: Path) 
     click.echo(f"  notices     {summary['notices']} ({summary['notices_in_scope']} in scope)")
     click.echo(
         f"  documents   {sum(docs.values())}: retrieved {docs.get('retrieved', 0)}, failed {docs.get('failed', 0)}, "
-        f"pending {docs.get('pending', 0)}; read {summary['documents_extracted']}"
+        f"pending {docs.get('pending', 0)}, skipped (out of scope) {docs.get('skipped', 0)}; "
+        f"read {summary['documents_extracted']}"
     )
     click.echo("  findings per rule")
     if not summary["findings_by_rule"]:

@@ -205,7 +205,8 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
     docs = data["documents"]
     add("")
     r, e = docs["retrieval"], docs["extraction"]
-    add(f"documents {docs['total']}: retrieved {r['retrieved']}, pending {r['pending']}, failed {r['failed']}")
+    add(f"documents {docs['total']}: retrieved {r['retrieved']}, pending {r['pending']}, failed {r['failed']}, "
+        f"skipped {r['skipped']} (notices out of scope)")
     for reason, count in docs["retrieval_failed_by_reason"].items():
         add(f"          not retrieved, {reason}: {count}")
     add(f"extraction: extracted {e['extracted']}, pending {e['pending']}, failed {e['failed']}, skipped {e['skipped']}")

@@ -79,3 +79,21 @@ def test_lots_documents_and_executions(session):
     [execution] = session.scalars(select(ContractExecution)).all()
     assert (execution.cig, execution.source, execution.awarded_amount) == ("BBEE0B3E8D", "anac_ocds", Decimal("9.75"))
     assert execution.authority_id == notice.authority_id
+
+
+def test_documents_of_an_out_of_scope_notice_are_skipped_until_it_comes_into_scope(session):
+    source = upsert_source(session, "regione_veneto", kind="regional")
+    docs = [DocumentRef("https://portal.example/a.pdf", "Disciplinare"),
+            DocumentRef("https://portal.example/page", "Documenti", status="failed", reason="not_found")]
+    out, _ = store_item(session, source.id, item("regione_veneto", "V1", title="Lavori stradali", in_scope=False,
+                                                  documents=docs))
+    rows = {d.url: d for d in session.scalars(select(Document).where(Document.notice_id == out.id))}
+    assert (rows["https://portal.example/a.pdf"].retrieval_status,
+            rows["https://portal.example/a.pdf"].retrieval_reason.split(":")[0]) == ("skipped", "out_of_scope")
+    assert rows["https://portal.example/page"].retrieval_status == "failed"  # a real failure stays one
+    # The same notice, in scope under a widened scope: its document is to be fetched again.
+    now_in, _ = store_item(session, source.id, item("regione_veneto", "V1", title="Lavori stradali", in_scope=True,
+                                                     documents=docs[:1]))
+    doc = session.scalars(select(Document).where(Document.notice_id == now_in.id,
+                                                 Document.url == "https://portal.example/a.pdf")).one()
+    assert (doc.retrieval_status, doc.retrieval_reason) == ("pending", None)

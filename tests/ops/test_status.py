@@ -50,6 +50,8 @@ def _seed(engine: Engine) -> dict[str, int]:
             Document(notice_id=notice.id, url="http://x/5.pdf", retrieval_status="failed", retrieval_reason="http_error: 503"),
             Document(notice_id=notice.id, url="http://x/6.pdf", retrieval_status="failed", retrieval_reason="captcha"),
             Document(notice_id=notice.id, url="http://x/7.pdf", retrieval_status="pending"),
+            Document(notice_id=notice.id, url="http://x/8.pdf", retrieval_status="skipped",
+                     retrieval_reason="out_of_scope: not downloaded"),
         ]
         session.add_all(docs)
         findings = [
@@ -83,8 +85,8 @@ def test_status_json_reports_last_night(engine: Engine, settings_env: Path) -> N
     assert sources["ted"]["health"] == "broken" and "struttura" in sources["ted"]["reason"]
     assert sources["anac_pvl"]["health"] == "ok" and sources["anac_pvl"]["last_success_at"] is not None
     docs = data["documents"]
-    assert docs["total"] == 7
-    assert docs["retrieval"] == {"pending": 1, "retrieved": 3, "failed": 3}
+    assert docs["total"] == 8
+    assert docs["retrieval"] == {"pending": 1, "retrieved": 3, "failed": 3, "skipped": 1}
     assert docs["retrieval_failed_by_reason"] == {"http_error": 2, "captcha": 1}
     assert docs["extraction"] == {"pending": 1, "extracted": 1, "failed": 1, "skipped": 0}
     assert docs["extraction_failed_by_reason"] == {"encrypted": 1}

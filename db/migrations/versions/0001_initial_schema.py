@@ -256,7 +256,7 @@ def upgrade() -> None:
     sa.Column('created_at', db.base.UTCDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', db.base.UTCDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("extraction_status IN ('pending', 'extracted', 'failed', 'skipped')", name=op.f('ck_document_extraction_status')),
-    sa.CheckConstraint("retrieval_status IN ('pending', 'retrieved', 'failed')", name=op.f('ck_document_retrieval_status')),
+    sa.CheckConstraint("retrieval_status IN ('pending', 'retrieved', 'failed', 'skipped')", name=op.f('ck_document_retrieval_status')),
     sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], name=op.f('fk_document_notice_id_notice'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
     sa.UniqueConstraint('notice_id', 'url', name=op.f('uq_document_notice_id_url'))

@@ -62,8 +62,9 @@ def test_every_spider_crawls_its_replay_into_the_database(regional_replay, crawl
     assert len(start_documents) == 3
     assert {(d.retrieval_status, d.retrieval_reason) for d in start_documents} == {("failed", "robots_denied")}
     assert not any("/attachments/download/" in path for path, _ in regional_replay.sites["start_toscana"].log)
-    # Out-of-scope notices keep their document rows, pending (listed, never reads as "absent").
-    assert {d.retrieval_status for d in documents_of(session, "regione_veneto")} == {"pending"}
+    # Out-of-scope notices keep their document rows (listed, never reads as "absent"), skipped with why.
+    assert {(d.retrieval_status, d.retrieval_reason.split(":")[0]) for d in documents_of(session, "regione_veneto")} == {
+        ("skipped", "out_of_scope")}
 
     # The PortaleAppalti tenant whose robots.txt forbids crawling: none of its pages was requested.
     paths = [path for path, _ in regional_replay.sites["portaleappalti"].log]
