@@ -9,7 +9,8 @@ the runner) is written with status "running", so a crash still leaves a trace. O
 - status: "ok"; "partial" when errors were recorded; "failed" when the crawl did not finish
   (close reason other than "finished") or every listing request failed;
 - source health: "ok"; "degraded" (errors, or more than half the documents failed); "broken"
-  (failed run, a page-structure mismatch, or zero notices seen for EMPTY_RUNS_BROKEN runs in a row);
+  (failed run, a page-structure mismatch, or zero notices seen for EMPTY_RUNS_BROKEN runs in a row; a
+  run that saw nothing because another machine fetched its pages tonight does not count as empty);
   "robots_denied" (everything refused by robots.txt). `last_success_at` and the incremental cursor
   `last_published_seen` move only when no listing error was recorded.
 """
@@ -71,6 +72,8 @@ class CrawlReport:
         counts["robots_unreachable"] = int(stats.get("robotstxt/refused_unreachable", 0))
         counts["errors"] = getattr(spider, "errors_total", 0)
         counts["requests"] = int(stats.get("downloader/request_count", 0))
+        # Requests another machine already made tonight (crawlers.distributed.RedisDupeFilter).
+        counts["fetched_elsewhere"] = int(stats.get("observatory/dupefilter/shared_filtered", 0))
         failed_by_reason = {
             key.rsplit("/", 1)[1]: value
             for key, value in stats.items()
@@ -117,7 +120,10 @@ class CrawlReport:
         self, source: Source, spider: Any, status: str, counts: dict[str, Any], listing_ok: bool,
         structure: str | None, seen: int, now: dt.datetime,
     ) -> None:
-        source.consecutive_empty_runs = source.consecutive_empty_runs + 1 if seen == 0 else 0
+        if seen or not counts.get("fetched_elsewhere"):
+            source.consecutive_empty_runs = source.consecutive_empty_runs + 1 if seen == 0 else 0
+        # else: nothing seen because another machine read these pages tonight (shared dupefilter):
+        # that says nothing about the portal, so the run counts neither as empty nor as alive.
         # Documents robots.txt forbids (START's attachments) are the portal's policy, recorded on
         # their rows; they say nothing about the portal working, so they stay out of the ratio.
         denied = counts.get("documents_failed_by_reason", {}).get("robots_denied", 0)

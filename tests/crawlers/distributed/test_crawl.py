@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from crawlers.distributed import HostLease, connect
-from db.models import Notice, RunRecord
+from db.models import Notice, RunRecord, Source
 from tests.crawlers.conftest import site_urls
 from tests.crawlers.regional.conftest import replay_env, spider_urls
 
@@ -41,6 +41,14 @@ def test_a_crawl_with_redis_fills_the_database_and_a_second_machine_fetches_no_p
     assert regional_replay.sites["empulia"].log == fetched
     assert redis_client.scard(seen_key) == seen
     assert "already fetched tonight" in second.log_path.read_text(encoding="utf-8")
+    # Seeing nothing because the pages were read elsewhere is not an "empty run" of the portal:
+    # three such runs in a row must not mark it broken.
+    assert second.counts["fetched_elsewhere"] >= 1
+    for _ in range(2):
+        crawl(spider_urls(regional_replay, "empulia"), **options)
+    session.expire_all()
+    source = session.scalars(select(Source).where(Source.code == "empulia")).one()
+    assert (source.health, source.consecutive_empty_runs) == ("ok", 0)
 
 
 def test_a_host_leased_by_another_machine_is_skipped_and_crawled_next_run(
