@@ -368,7 +368,7 @@ def read_spreadsheet(data: bytes, filename: str) -> PageReading:
             return reading
         words: list[str] = []
         for sheet in workbook.worksheets:
-            rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            rows = [[sheet_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             words.extend(c for row in rows for c in row if c)
             reading.figures.extend(figures_from_rows(rows))
         workbook.close()
@@ -385,7 +385,8 @@ def read_spreadsheet(data: bytes, filename: str) -> PageReading:
     return reading
 
 
-def _cell(value: Any) -> str:
+def sheet_cell(value: Any) -> str:
+    """A spreadsheet cell as the text a page would show (decimal comma), "" for an empty one."""
     if value is None:
         return ""
     if isinstance(value, float):

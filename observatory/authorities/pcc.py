@@ -29,9 +29,16 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from observatory.authorities.itp import DPCM, PageReading, PaymentFigure, fold, parse_number, parse_period
+from observatory.authorities.itp import (
+    DPCM,
+    PageReading,
+    PaymentFigure,
+    fold,
+    parse_number,
+    parse_period,
+    sheet_cell,
+)
 
 SOURCE = "pcc"
 REPUBLISHED_SOURCE = "pcc_republished"
@@ -176,7 +183,7 @@ def _table_rows(data: bytes, filename: str) -> Iterator[list[str]]:
         try:
             for sheet in workbook.worksheets:
                 for row in sheet.iter_rows(values_only=True):
-                    yield [_cell(v) for v in row]
+                    yield [sheet_cell(v) for v in row]
         finally:
             workbook.close()
         return
@@ -189,14 +196,6 @@ def _table_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     yield from csv.reader(io.StringIO(text), delimiter=delimiter)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return str(value)
 
 
 # -- the block republished on an authority's page ----------------------------------------------
