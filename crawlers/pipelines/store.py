@@ -11,6 +11,7 @@ Also links notices together:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -74,32 +75,14 @@ def find_corrected(session: Session, notice: Notice, item: NoticeItem) -> Notice
     return None
 
 
+# NoticeData's fields that NoticeItem carries under the same name (a test checks they all exist there).
+_SHARED_FIELDS = tuple(f.name for f in fields(NoticeData) if f.name not in ("authority_id", "in_scope"))
+
+
 def notice_data(item: NoticeItem, authority_id: int | None) -> NoticeData:
-    return NoticeData(
-        source_notice_id=item.source_notice_id,
-        title=item.title,
-        notice_type=item.notice_type,
-        procedure_key=item.procedure_key,
-        description=item.description,
-        procedure=item.procedure,
-        award_criterion=item.award_criterion,
-        cpv=item.cpv,
-        cpv_label=item.cpv_label,
-        cig=item.cig,
-        amount=item.amount,
-        currency=item.currency,
-        published_on=item.published_on,
-        deadline_at=item.deadline_at,
-        url=item.url,
-        documents_url=item.documents_url,
-        authority_id=authority_id,
-        place_nuts=item.place_nuts,
-        place_istat_comune=item.place_istat_comune,
-        place_istat_region=item.place_istat_region,
-        in_scope=bool(item.in_scope),
-        scope_reason=item.scope_reason,
-        raw=item.raw,
-    )
+    """The database's view of an item: its own fields, the authority row, and the scope decision."""
+    return NoticeData(**{name: getattr(item, name) for name in _SHARED_FIELDS}, authority_id=authority_id,
+                      in_scope=bool(item.in_scope))
 
 
 def store_item(session: Session, source_id: int, item: NoticeItem) -> tuple[Notice, str]:

@@ -97,3 +97,13 @@ def test_documents_of_an_out_of_scope_notice_are_skipped_until_it_comes_into_sco
     doc = session.scalars(select(Document).where(Document.notice_id == now_in.id,
                                                  Document.url == "https://portal.example/a.pdf")).one()
     assert (doc.retrieval_status, doc.retrieval_reason) == ("pending", None)
+
+
+def test_every_notice_data_field_is_carried_by_the_item():
+    from dataclasses import fields
+
+    from db.queries.notices import NoticeData
+
+    item_fields = {f.name for f in fields(NoticeItem)}
+    missing = {f.name for f in fields(NoticeData)} - item_fields - {"authority_id"}
+    assert missing == set(), f"NoticeItem lacks {missing}: a crawler could not fill them"
