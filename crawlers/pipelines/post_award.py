@@ -138,7 +138,7 @@ class PostAwardPipeline:
                                    period_hint=item.period_hint, convention=item.extra.get("convention"))
         stats = spider.crawler.stats
         stats.inc_value("observatory/post_award/payment_figures", report.stored)
-        # An unreadable file (scanned PDF) is the authority's problem, not a crawl failure: it is stored
+        # An unreadable file (a scan OCR cannot read) is the authority's problem, not a crawl failure: it is stored
         # as a row with status "unreadable" (shown by `authorities show`) and counted, not an error.
         for entry in report.unreadable:
             stats.inc_value("observatory/post_award/unreadable_files")

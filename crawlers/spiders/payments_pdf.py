@@ -15,7 +15,7 @@ class PaymentsPdfSpider(PaymentsSpider):
     file_extensions = (".pdf",)
     policy = CrawlPolicy(
         name="Pagamenti dell'amministrazione - file PDF (ITP)", kind="payments",
-        notes="authorities listed in crawlers/data/payments_tenants.yaml (shape pdf); scanned PDFs are recorded as unreadable",
+        notes="authorities listed in crawlers/data/payments_tenants.yaml (shape pdf); scanned PDFs are read with OCR (noted)",
     )
 
     def read(self, response: Response) -> PageReading:

@@ -35,11 +35,11 @@ class PaymentIndicator(TimestampMixin, Base):
     # (a plain average from invoice receipt, which some authorities publish instead), or "unknown".
     definition: Mapped[str] = mapped_column(String(32), default="dpcm_weighted_delay")
     # "published": a figure was read; "missing": the period is absent from the page; "unreadable":
-    # the page has it only in a form we cannot read (scanned PDF). Rules use only "published" rows.
+    # the page has it only in a form we cannot read (a scan OCR cannot read). Rules use only "published" rows.
     status: Mapped[str] = mapped_column(String(16), default="published")
     source: Mapped[str] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(String(2048))
-    note: Mapped[str | None] = mapped_column(Text)  # e.g. "figure in a scanned PDF: not read"
+    note: Mapped[str | None] = mapped_column(Text)  # where the figure was read (OCR of a scan says so), or why not
 
 
 class ContractExecution(TimestampMixin, Base):

@@ -4,7 +4,8 @@ Authorities publish the indicatore di tempestività dei pagamenti (ITP, art. 33 
 of DPCM 22/9/2014 art. 9: days between due date and payment, weighted by amount; negative = early),
 the stock of overdue debts and the number of creditor firms, as an HTML table, a PDF or a spreadsheet.
 These pure functions turn each shape into `PaymentFigure`s; `observatory.authorities.payments`
-stores them. What cannot be read (a scanned PDF, an .xls) is returned as a problem, never as zero.
+stores them. A scanned PDF is read with OCR (the evidence says so); what cannot be read (a scan OCR finds no
+figure in, an .xls) is returned as a problem, never as zero.
 
 Trap (DOMAIN.md §1.9): some authorities publish a plain average of days from invoice receipt to
 payment instead of the DPCM figure; `detect_definition` tells them apart from the page's own words.
@@ -155,7 +156,7 @@ class PageReading:
 
     figures: list[PaymentFigure] = field(default_factory=list)
     definition: str = UNKNOWN
-    unreadable: str | None = None  # why nothing could be read at all (scanned PDF, unsupported format)
+    unreadable: str | None = None  # why nothing could be read at all (unreadable scan, unsupported format)
     problems: list[str] = field(default_factory=list)  # figures seen but not usable (two values for one period)
     # The PCC's own figures when the page republishes them in a block of their own
     # (observatory.authorities.pcc): a second series, never merged with the authority's figures.
@@ -348,8 +349,33 @@ def read_pdf(data: bytes) -> PageReading:
     pcc, _ = read_republished_block(all_text.splitlines())
     reading.republished_pcc = pcc if pcc.figures else None
     if len(all_text.strip()) < 20:
-        reading.unreadable = "scanned_pdf: il PDF non ha testo (scansione); la cifra non è stata letta"
+        _read_scan(data, reading)
     return reading
+
+
+OCR_MARK = "[letto con OCR dalla scansione: da verificare sul documento]"
+
+
+def _read_scan(data: bytes, reading: PageReading) -> None:
+    """A PDF without a text layer (a scan): read it with OCR (extract.pdf, Tesseract ita). Figures read
+    so carry OCR_MARK in their evidence, which the stored note repeats; when OCR is not installed or
+    finds no figure, the file stays "unreadable" with the reason, never zero."""
+    from extract.errors import ExtractionError
+    from extract.pdf import page_texts
+
+    try:
+        pages, warnings = page_texts(data, max_pages=50)
+    except ExtractionError as exc:
+        reading.unreadable = f"scanned_pdf: il PDF non ha testo (scansione) e l'OCR non l'ha letto ({exc})"[:300]
+        return
+    for page in pages:
+        for figure in figures_from_text(page.text, page=page.number):
+            figure.evidence = f"{OCR_MARK} {figure.evidence}"
+            reading.figures.append(figure)
+    reading.definition = detect_definition("\n".join(page.text for page in pages))
+    if not reading.figures:
+        why = f": {warnings[0]}" if warnings else ""
+        reading.unreadable = f"scanned_pdf: il PDF non ha testo (scansione); l'OCR non vi ha trovato cifre{why}"[:300]
 
 
 def read_spreadsheet(data: bytes, filename: str) -> PageReading:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from observatory.authorities.itp import (
     AVERAGE,
     DPCM,
+    OCR_MARK,
     figures_from_rows,
     parse_number,
     parse_period,
@@ -81,10 +83,35 @@ def test_pdf_with_a_text_layer(files: Path) -> None:
     assert _by_period(reading)["2025-Q1"].itp_days == Decimal("-2.31")
 
 
-def test_scanned_pdf_is_unreadable_not_zero(files: Path) -> None:
+def test_scanned_pdf_is_read_with_ocr_and_says_so(files: Path) -> None:
     reading = read_pdf((files / "payments" / "trani" / "indicatore_III_trimestre_2025.pdf").read_bytes())
+    assert reading.unreadable is None and reading.definition == DPCM
+    [figure] = reading.figures
+    assert (figure.period, figure.itp_days, figure.page) == ("2025-Q3", Decimal("18.42"), 1)
+    assert figure.evidence.startswith(OCR_MARK) and "18,42" in figure.evidence
+
+
+def _scan(text: str) -> bytes:
+    """A one-page PDF that is only a picture (what a scanner produces), with `text` drawn in it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1200, 300), 255)
+    ImageDraw.Draw(image).text((40, 120), text, fill=0, font=ImageFont.load_default(size=40))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=150)
+    return buffer.getvalue()
+
+
+def test_a_scan_without_figures_is_unreadable_not_zero() -> None:
+    reading = read_pdf(_scan("Pagina lasciata intenzionalmente vuota"))
     assert reading.figures == []
-    assert reading.unreadable and reading.unreadable.startswith("scanned_pdf")
+    assert reading.unreadable and reading.unreadable.startswith("scanned_pdf") and "OCR" in reading.unreadable
+
+
+def test_a_scan_without_ocr_installed_is_unreadable_with_the_reason(monkeypatch: pytest.MonkeyPatch, files: Path) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no tesseract on the PATH
+    reading = read_pdf((files / "payments" / "trani" / "indicatore_III_trimestre_2025.pdf").read_bytes())
+    assert reading.figures == [] and "tesseract is not installed" in reading.unreadable
 
 
 def test_broken_pdf_is_unreadable() -> None:

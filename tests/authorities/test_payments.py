@@ -47,9 +47,21 @@ def test_a_gap_filled_later_stops_being_missing(session) -> None:
         ("2025-Q3", "published", Decimal("3.00"))]
 
 
-def test_scanned_pdf_is_recorded_as_unreadable_for_its_period(session, files: Path) -> None:
+def test_scanned_pdf_read_by_ocr_is_stored_with_a_note_saying_so(session, files: Path) -> None:
     trani = upsert_authority(session, fiscal_code="83000350724", name="COMUNE DI TRANI")
     reading = read_pdf((files / "payments" / "trani" / "indicatore_III_trimestre_2025.pdf").read_bytes())
+    report = store_reading(session, trani, reading, source="payments_pdf", url="u",
+                           period_hint="Indicatore tempestività pagamenti III trimestre 2025")
+    session.commit()
+    assert report.stored == 1 and report.unreadable == []
+    [row] = session.scalars(select(PaymentIndicator)).all()
+    assert (row.period, row.status, row.itp_days) == ("2025-Q3", "published", Decimal("18.42"))
+    assert "OCR" in row.note and "da verificare" in row.note
+
+
+def test_scanned_pdf_that_ocr_cannot_read_is_recorded_as_unreadable_for_its_period(session) -> None:
+    trani = upsert_authority(session, fiscal_code="83000350724", name="COMUNE DI TRANI")
+    reading = PageReading(unreadable="scanned_pdf: il PDF non ha testo (scansione); l'OCR non vi ha trovato cifre")
     report = store_reading(session, trani, reading, source="payments_pdf", url="u",
                            period_hint="Indicatore tempestività pagamenti III trimestre 2025")
     session.commit()

@@ -49,13 +49,14 @@ def test_payments_html_spider(post_award_replay, crawl, session) -> None:
     assert source.policy["kind"] == "payments"
 
 
-def test_payments_pdf_spider_reads_text_and_records_the_scan(post_award_replay, crawl, session) -> None:
+def test_payments_pdf_spider_reads_text_and_the_scan(post_award_replay, crawl, session) -> None:
     [result] = crawl({"payments_pdf": post_award_replay.url("payments_pdf")})
     assert result.status == "ok", result
     novara = _series(session, "00125680033")
     assert novara["2025-Q3"].itp_days == Decimal("3.62") and "pagina 1" in novara["2025-Q3"].note
-    trani = _series(session, "83000350724")
-    assert (trani["2025-Q3"].status, trani["2025-Q3"].itp_days) == ("unreadable", None)
+    trani = _series(session, "83000350724")  # a scan: read by OCR, and the note says so
+    assert (trani["2025-Q3"].status, trani["2025-Q3"].itp_days) == ("published", Decimal("18.42"))
+    assert "OCR" in trani["2025-Q3"].note
 
 
 def test_payments_sheet_spider(post_award_replay, crawl, session) -> None:
