@@ -295,3 +295,30 @@ def test_the_retry_is_dropped_when_a_full_manual_run_covered_the_night(engine: E
         assert _pipeline_runs(engine) == ["cli"]
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_a_0230_job_on_days_without_a_dst_change_is_accepted() -> None:
+    # European DST changes fall on Sundays: 02:30 on weekdays only never meets one ...
+    assert nightly_trigger("30 2 * * 1-5", "Europe/Rome") is not None
+    # ... nor on the 1st of the month (the last Sunday of March/October is never the 1st).
+    assert nightly_trigger("30 2 1 * *", "Europe/Rome") is not None
+    # Sundays do meet them: 0 and 7 are Sunday as in crontab(5) (APScheduler alone reads 0 as Monday).
+    for sunday in ("0", "7", "sun", "5-0", "6,7"):
+        with pytest.raises(ConfigurationError, match="02:30"):
+            nightly_trigger(f"30 2 * * {sunday}", "Europe/Rome")
+
+
+@pytest.mark.parametrize(("weekday", "days"), [
+    ("0", {"Sunday"}), ("7", {"Sunday"}), ("1-5", {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}),
+    ("fri-mon", {"Friday", "Saturday", "Sunday", "Monday"}), ("*/3", {"Sunday", "Wednesday", "Saturday"}),
+    ("*", {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}),
+])
+def test_weekdays_mean_what_crontab_says(weekday: str, days: set[str]) -> None:
+    trigger = nightly_trigger(f"30 3 * * {weekday}", "Europe/Rome")
+    fired = {when.strftime("%A") for when in itertools.islice(fire_times(trigger, dt.datetime(2026, 11, 23, tzinfo=ROME)), 14)}
+    assert fired == days
+
+
+def test_a_bad_weekday_is_a_clear_error() -> None:
+    with pytest.raises(ConfigurationError, match="5-field cron"):
+        nightly_trigger("30 3 * * funday", "Europe/Rome")
