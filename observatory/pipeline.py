@@ -250,7 +250,9 @@ def _all_source_codes() -> list[str]:
 def extract_stage(ctx: StageContext) -> StageResult:
     run_pending = _import("extract.runner", "run_pending")
     progress = ctx.progress("extract") if ctx.progress else None
-    counts = _plain(run_pending(ctx.engine, ctx.settings.document_store, progress=progress))
+    settings = ctx.settings
+    counts = _plain(run_pending(ctx.engine, settings.document_store, progress=progress, workers=settings.extract_workers,
+                                timeout_s=settings.extract_timeout_seconds, memory_mb=settings.extract_memory_mb))
     # A document that cannot be read is recorded on its row with the reason (status shows them);
     # the stage itself is ok unless it raised.
     return StageResult(counts=counts if isinstance(counts, dict) else {"result": counts})

@@ -98,6 +98,11 @@ class Settings:
     crawl_initial_days: int = 14
     # Documents larger than this are not downloaded (recorded as too_large).
     document_max_bytes: int = 100 * 1024 * 1024
+    # Extraction: each document is read in a child process with these limits (extract/isolation.py),
+    # and this many at once. A 300-page scan needs ~400 s of OCR on one core.
+    extract_timeout_seconds: int = 600
+    extract_memory_mb: int = 1536
+    extract_workers: int = 2
     # Analysts widen the scope: extra CPV prefixes and extra Italian terms (comma-separated).
     scope_extra_cpv: tuple[str, ...] = ()
     scope_extra_terms: tuple[str, ...] = ()
@@ -152,6 +157,9 @@ def load_settings() -> Settings:
         crawl_overlap_days=_int("OBSERVATORY_CRAWL_OVERLAP_DAYS", 3),
         crawl_initial_days=_int("OBSERVATORY_CRAWL_INITIAL_DAYS", 14),
         document_max_bytes=_int("OBSERVATORY_DOCUMENT_MAX_BYTES", 100 * 1024 * 1024),
+        extract_timeout_seconds=_int("OBSERVATORY_EXTRACT_TIMEOUT_SECONDS", 600),
+        extract_memory_mb=_int("OBSERVATORY_EXTRACT_MEMORY_MB", 1536),
+        extract_workers=_int("OBSERVATORY_EXTRACT_WORKERS", 2),
         scope_extra_cpv=_csv("OBSERVATORY_SCOPE_EXTRA_CPV"),
         scope_extra_terms=_csv("OBSERVATORY_SCOPE_EXTRA_TERMS"),
         misfire_grace_hours=_int("OBSERVATORY_MISFIRE_GRACE_HOURS", 12),

@@ -18,10 +18,10 @@ def register(cli: click.Group) -> None:
 
 @click.group(invoke_without_command=True)
 @click.option("--limit", type=int, default=None, help="At most this many documents.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Documents read at the same time.")
+@click.option("--workers", type=int, default=None, help="Documents read at the same time [OBSERVATORY_EXTRACT_WORKERS, 2].")
 @click.option("--outdated", is_flag=True, help="Also read again the documents read by an older extractor version.")
 @click.pass_context
-def extract(ctx: click.Context, limit: int | None, workers: int, outdated: bool) -> None:
+def extract(ctx: click.Context, limit: int | None, workers: int | None, outdated: bool) -> None:
     """Read every retrieved document still pending and merge the fields of each notice."""
     if ctx.invoked_subcommand is not None:
         return
@@ -40,7 +40,9 @@ def extract(ctx: click.Context, limit: int | None, workers: int, outdated: bool)
             bar.length = total
             bar.update(done - bar.pos)
 
-        counts = run_pending(engine, settings.document_store, limit=limit, progress=progress, workers=workers)
+        counts = run_pending(engine, settings.document_store, limit=limit, progress=progress,
+                             workers=workers or settings.extract_workers, timeout_s=settings.extract_timeout_seconds,
+                             memory_mb=settings.extract_memory_mb)
     click.echo(
         f"documents: {counts['pending']} pending, {counts['extracted']} extracted, {counts['failed']} failed, "
         f"{counts['skipped']} skipped; notices merged: {counts['notices_merged']}"

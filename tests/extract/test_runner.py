@@ -195,3 +195,24 @@ def test_in_scope_notice_without_documents_gets_feed_terms(engine, tmp_path: Pat
         terms = session.get(NoticeTerms, notice_id)
         assert terms.fields["award_criterion"]["value"] == "lowest_price"
         assert (terms.documents_total, terms.all_documents_read) == (0, False)
+
+
+def test_the_extraction_limits_come_from_the_settings(settings_env, session, monkeypatch, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from observatory.cli import cli
+    from observatory.settings import get_settings
+
+    monkeypatch.setenv("OBSERVATORY_EXTRACT_TIMEOUT_SECONDS", "0")  # no document can be read in no time
+    get_settings.cache_clear()
+    store = get_settings().document_store
+    source = upsert_source(session, "test_portal", kind="regional")
+    notice = record_notice(session, source.id, NoticeData(source_notice_id="T-1", title="Assistenza", in_scope=True)).notice
+    data = (corpus_dir / "documents" / "aomauriziano_to_Bando_Europeo.pdf").read_bytes()
+    document_id = upsert_document(session, notice.id, "https://portal.example/bando", **_store(store, data)).id
+    session.commit()
+    result = CliRunner().invoke(cli, ["extract"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    document = session.get(Document, document_id)
+    assert (document.extraction_status, document.extraction_reason.split(":")[0]) == ("failed", "timeout")
