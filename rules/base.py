@@ -9,7 +9,8 @@ fixed sections that a meta-test enforces (see DOCSTRING_SECTIONS).
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -21,39 +22,129 @@ SEVERITIES = ("info", "warning", "critical")
 DOCSTRING_SECTIONS = (
     "Why it matters:", "Methodology:", "Exclusions:", "Assumptions:", "Flagged example:", "Not flagged example:",
 )
+log = logging.getLogger(__name__)
 ESTIMATE_NOTE = "Attenzione: il costo di tabella usato è una stima, non ancora verificata sul decreto ministeriale."
 
 
-@dataclass(slots=True)
+# A verdict's message: the text, or a function that returns it. Formatting the figures of a message costs more
+# than most checks, and a run reads the message only of the findings it writes (an unchanged verdict is
+# recognised by its fingerprint, which leaves the message out), so rules pass `lambda: f"..."` when the text
+# formats numbers or dates. The function runs at most once, when the message is first read.
+Message = str | Callable[[], str]
+_RESULTS = frozenset(RESULTS)
+_SEVERITIES = frozenset(SEVERITIES)
+
+
 class Verdict:
     """What a rule says of one notice. `figures` are structured numbers (the alerts format them);
-    `message` is the Italian sentence for the e-mail; `reason` says why a verdict is not_verifiable."""
+    `message` is the Italian sentence for the e-mail; `reason` says why a verdict is not_verifiable.
 
+    A plain class with slots rather than a dataclass: the engine builds one per notice and applicable
+    rule. The helpers below (violation, compliant, not_verifiable) fill a new instance directly, without
+    the class call and its check of the result, which they know."""
+
+    __slots__ = ("result", "_message", "reason", "figures", "evidence", "severity", "uses_estimate")
     result: str
-    message: str
-    reason: str | None = None
-    figures: dict[str, Any] = field(default_factory=dict)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    severity: str | None = None  # overrides the rule's severity (severity bands)
-    uses_estimate: bool = False
+    _message: Message | None  # None: "Non verificabile: <reason>."
+    reason: str | None
+    figures: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    severity: str | None  # overrides the rule's severity (severity bands)
+    uses_estimate: bool
 
-    def __post_init__(self) -> None:
-        if self.result not in RESULTS:
-            raise ValueError(f"unknown verdict result {self.result!r}")
-        if self.severity is not None and self.severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {self.severity!r}")
+    def __init__(self, result: str, message: Message | None, reason: str | None = None,
+                 figures: dict[str, Any] | None = None, evidence: list[dict[str, Any]] | None = None,
+                 severity: str | None = None, uses_estimate: bool = False) -> None:
+        if result not in _RESULTS:
+            raise ValueError(f"unknown verdict result {result!r}")
+        _fill(self, result, message, reason, figures, evidence, severity, uses_estimate)
+
+    @property
+    def message(self) -> str:
+        message = self._message
+        if isinstance(message, str):
+            return message
+        if message is None:
+            text = f"Non verificabile: {self.reason}."
+        else:
+            try:
+                text = message()
+            except Exception as exc:  # a bug in a message must not stop a run: the verdict itself stands
+                log.exception("verdict message failed (%s, %s)", self.result, self.reason)
+                text = f"Messaggio non disponibile (errore interno: {type(exc).__name__}: {exc})."
+        self._message = text
+        return text
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = value
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.result, self.message, self.reason, self.figures, self.evidence, self.severity,
+                self.uses_estimate)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return (f"Verdict(result={self.result!r}, message={self.message!r}, reason={self.reason!r}, "
+                f"figures={self.figures!r}, evidence={self.evidence!r}, severity={self.severity!r}, "
+                f"uses_estimate={self.uses_estimate!r})")
 
 
-def violation(message: str, **kwargs: Any) -> Verdict:
-    return Verdict("violation", message, **kwargs)
+# The three ways to build a verdict. Keyword-only arguments rather than **kwargs: these run for most rules on
+# every notice, and packing a dict of keywords costs as much as the verdict itself.
+def violation(message: Message, *, figures: dict[str, Any] | None = None,
+              evidence: list[dict[str, Any]] | None = None, severity: str | None = None,
+              uses_estimate: bool = False) -> Verdict:
+    return _fill(_new(Verdict), "violation", message, None, figures, evidence, severity, uses_estimate)
 
 
-def compliant(message: str, **kwargs: Any) -> Verdict:
-    return Verdict("compliant", message, **kwargs)
+def compliant(message: Message, *, figures: dict[str, Any] | None = None,
+              evidence: list[dict[str, Any]] | None = None, severity: str | None = None,
+              uses_estimate: bool = False) -> Verdict:
+    return _fill(_new(Verdict), "compliant", message, None, figures, evidence, severity, uses_estimate)
 
 
-def not_verifiable(reason: str, message: str | None = None, **kwargs: Any) -> Verdict:
-    return Verdict("not_verifiable", message or f"Non verificabile: {reason}.", reason=reason, **kwargs)
+def not_verifiable(reason: str, message: Message | None = None, *, figures: dict[str, Any] | None = None,
+                   evidence: list[dict[str, Any]] | None = None, severity: str | None = None,
+                   uses_estimate: bool = False) -> Verdict:
+    """`message` defaults to "Non verificabile: <reason>." (built when read)."""
+    if not message and figures is None and evidence is None and severity is None and not uses_estimate:
+        # A verdict that only says why: a few reasons ("nessun CCNL indicato ...") come back for most
+        # notices, so each is built once and shared, like the engine's out-of-scope verdicts (verdicts are
+        # never mutated).
+        verdict = _REASON_ONLY.get(reason)
+        if verdict is None:
+            verdict = _fill(_new(Verdict), "not_verifiable", None, reason, None, None, None, False)
+            if len(_REASON_ONLY) < 10_000:  # reasons that name a figure vary: keep the memo bounded
+                _REASON_ONLY[reason] = verdict
+        return verdict
+    return _fill(_new(Verdict), "not_verifiable", message or None, reason, figures, evidence, severity,
+                 uses_estimate)
+
+
+_REASON_ONLY: dict[str, Verdict] = {}
+_new = object.__new__
+
+
+def _fill(verdict: Verdict, result: str, message: Message | None, reason: str | None,
+          figures: dict[str, Any] | None, evidence: list[dict[str, Any]] | None, severity: str | None,
+          uses_estimate: bool) -> Verdict:
+    if severity is not None and severity not in _SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}")
+    verdict.result = result
+    verdict._message = message
+    verdict.reason = reason
+    verdict.figures = {} if figures is None else figures
+    verdict.evidence = [] if evidence is None else evidence
+    verdict.severity = severity
+    verdict.uses_estimate = uses_estimate
+    return verdict
 
 
 class Rule:

@@ -53,7 +53,8 @@ class RuleFilters:
 
 @dataclass(slots=True)
 class Evaluation:
-    """One rule's verdict on one notice, as the engine and the CLI report it."""
+    """One rule's verdict on one notice, as the engine and the CLI report it. The evaluations of rules out
+    of the notice's scope are shared between notices (see `_plan`), like their verdicts: never mutated."""
 
     rule: Rule
     verdict: Verdict
@@ -131,42 +132,56 @@ def evaluate(ctx: NoticeContext, config: RulesConfig, rules: list[Rule] | None =
     legal = config.legal
     scope: Scope = ctx.scope or classify(ctx, legal)
     ctx.scope = scope
-    results = []
-    severities = config.severities
-    for rule, out_of_scope in _plan(rules if rules is not None else config.instantiate(), scope):
-        if out_of_scope is not None:
-            verdict = out_of_scope
-        else:
-            try:
-                verdict = rule.evaluate(ctx, legal)
-            except Exception as exc:  # one broken rule must not stop the others; the verdict says why
-                log.exception("rule %s failed on notice %s", rule.code, ctx.notice_id)
-                verdict = not_verifiable(f"errore interno della regola: {type(exc).__name__}: {exc}")
-        severity = severities.get(rule.code) or verdict.severity or rule.effective_severity
-        results.append(Evaluation(rule, verdict, out_of_scope is None, severity))
-    return results
+    plan = _plan(rules if rules is not None else config.instantiate(), scope, config.severities)
+    results = list(plan.template)  # the shared out-of-scope evaluations, None where a rule applies
+    for index, rule, configured in plan.applicable:
+        try:
+            verdict = rule.evaluate(ctx, legal)
+        except Exception as exc:  # one broken rule must not stop the others; the verdict says why
+            log.exception("rule %s failed on notice %s", rule.code, ctx.notice_id)
+            verdict = not_verifiable(f"errore interno della regola: {type(exc).__name__}: {exc}")
+        # The configured severity wins over the verdict's (severity bands), which wins over the rule's.
+        severity = configured or verdict.severity or rule.effective_severity
+        results[index] = Evaluation(rule, verdict, True, severity)
+    return results  # type: ignore[return-value]  # every None was replaced
 
 
-def _plan(rules: list[Rule], scope: Scope) -> list[tuple[Rule, Verdict | None]]:
-    """Each rule with its out-of-scope verdict, or None when it applies to the notice. It depends only on the
-    rules and the notice's tags (a handful of combinations), so it is worked out once per combination."""
-    key = (tuple(rules), scope.tags)  # the key holds the rules, so their ids cannot be reused
-    plan = _PLANS.get(key)
+@dataclass(slots=True)
+class _Plan:
+    """The rules' evaluations for one combination of scope tags and configured severities: `template` has the
+    out-of-scope evaluations, shared between notices, and None for each rule in `applicable` (its position,
+    the rule, its configured severity)."""
+
+    template: list[Evaluation | None]
+    applicable: list[tuple[int, Rule, str | None]]
+
+
+def _plan(rules: list[Rule], scope: Scope, severities: dict[str, str]) -> _Plan:
+    """The plan depends only on the rules, the configured severities and the notice's tags (a handful of
+    combinations), so it is worked out once per combination."""
+    known = _PLANS.get(id(rules))
+    if known is None or known[0] != rules:  # a new list of rules, or one changed since: plan again
+        if len(_PLANS) > 64:  # a long-lived process that instantiates the rules on every call
+            _PLANS.clear()
+        # The copy keeps the rules alive, so that a later list with the same id is recognised as another.
+        known = _PLANS[id(rules)] = (list(rules), {})
+    key = (scope.tags, tuple(severities.items()))
+    plan = known[1].get(key)
     if plan is None:
         in_scope, tags = scope.in_scope, scope.tags
         out_of_scope = _OUT_OF_SCOPE.setdefault(tags, {})
-        plan = []
-        for rule in rules:
+        plan = known[1][key] = _Plan([], [])
+        for index, rule in enumerate(rules):
+            configured = severities.get(rule.code)
             if in_scope and not rule.scope_tags.isdisjoint(tags):
-                plan.append((rule, None))
+                plan.template.append(None)
+                plan.applicable.append((index, rule, configured))
                 continue
             verdict = out_of_scope.get(rule.code)
-            if verdict is None:  # shared between notices with the same scope: verdicts are never mutated
+            if verdict is None:
                 verdict = out_of_scope[rule.code] = not_verifiable(_out_of_scope_reason(rule, tags))
-            plan.append((rule, verdict))
-        if len(_PLANS) > 4096:  # a long-lived process that instantiates the rules on every call
-            _PLANS.clear()
-        _PLANS[key] = plan
+            severity = configured or verdict.severity or rule.effective_severity
+            plan.template.append(Evaluation(rule, verdict, False, severity))
     return plan
 
 
@@ -177,7 +192,8 @@ TAG_LABELS = {"social": "servizi sociali", "labour_intensive": "servizi ad alta 
 # Out-of-scope verdicts depend only on the rule and the notice's tags (a handful of combinations), so they
 # are built once and shared: verdicts are never mutated.
 _OUT_OF_SCOPE: dict[frozenset[str], dict[str, Verdict]] = {}
-_PLANS: dict[tuple[tuple[Rule, ...], frozenset[str]], list[tuple[Rule, Verdict | None]]] = {}
+# id(rules) -> (a copy of the rules, {(tags, configured severities): plan})
+_PLANS: dict[int, tuple[list[Rule], dict[tuple[Any, ...], _Plan]]] = {}
 
 
 def _out_of_scope_reason(rule: Rule, tags: frozenset[str]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 from rules import format as fmt
@@ -29,10 +29,15 @@ def normalise_level(raw: Any, ccnl: str = "T151") -> str | None:
     """'cat. C2' -> 'C2' for the Cooperative sociali; other CCNLs keep their own labels ('4S')."""
     if raw is None:
         return None
+    return _level_label(str(raw), ccnl)
+
+
+@lru_cache(maxsize=4096)  # a few labels, read on every staff row of every notice by three rules
+def _level_label(text: str, ccnl: str) -> str | None:
     if ccnl != "T151":
-        label = LABEL_WORDS.sub("", str(raw)).strip().upper().replace(" ", "")
+        label = LABEL_WORDS.sub("", text).strip().upper().replace(" ", "")
         return label or None
-    match = LEVEL_RE.search(str(raw))
+    match = LEVEL_RE.search(text)
     if not match:
         return None
     level = f"{match.group(1).upper()}{match.group(2)}"
@@ -57,26 +62,23 @@ class StaffCost:
     decree: Decree
     step: Step
     rows: list[StaffRow] = field(default_factory=list)
+    # Totals, worked out once by `close()` when the rows are complete (staff_cost() does it). Plain
+    # attributes rather than cached properties: Python 3.11's cached_property takes a lock on every first
+    # read, and three rules read them for every notice.
+    hours: float = field(default=0.0, init=False)
+    total: float = field(default=0.0, init=False)
+    hourly: float = field(default=0.0, init=False)
+    uses_estimate: bool = field(default=False, init=False)
 
-    # Computed once: the rows are complete when staff_cost() returns them.
-    @cached_property
-    def hours(self) -> float:
-        return sum(r.hours for r in self.rows)
+    def close(self) -> StaffCost:
+        self.hours = sum(r.hours for r in self.rows)
+        self.total = sum(r.cost for r in self.rows)
+        self.hourly = self.total / self.hours
+        self.uses_estimate = any(r.figure.estimated for r in self.rows)
+        return self
 
-    @cached_property
-    def total(self) -> float:
-        return sum(r.cost for r in self.rows)
-
-    @cached_property
-    def hourly(self) -> float:
-        return self.total / self.hours
-
-    @cached_property
-    def uses_estimate(self) -> bool:
-        return any(r.figure.estimated for r in self.rows)
-
-    @cached_property
-    def levels(self) -> list[str]:
+    @property
+    def levels(self) -> list[str]:  # read by the messages only
         return sorted({r.level for r in self.rows})
 
     @property
@@ -136,7 +138,7 @@ def staff_cost(ctx: NoticeContext, legal: LegalData, date: dt.date, *, decree: s
         raise StaffCostError("; ".join(problems))
     if not cost.rows:
         raise StaffCostError("tabella del personale senza righe utilizzabili")
-    return cost
+    return cost.close()
 
 
 def implausible(implied: float, table: float, low: float = 0.5, high: float = 3.0) -> str | None:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ DATA_STATUSES = ("verified", "partly", "unverified", "estimated")
 STEP_ID = re.compile(r"^\d{4}-\d{2}$")
 # Level labels of other CCNLs (UNEBA "4S", Multiservizi "2", ...): the T151 list is checked exactly.
 OTHER_LEVEL = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,9}$")
+MEMO_SIZE = 100_000  # entries of LegalData's look-up memo
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class CcnlEntry:
     status: str
     source: str
 
-    @property
+    @cached_property  # read by two rules per notice
     def label(self) -> str:
         return f"{self.name} (CNEL {self.code})" if self.code else self.name
 
@@ -141,10 +143,27 @@ class LegalData:
                 self._timeline.setdefault(decree.ccnl, []).append((step.valid_from, decree.id, step.id))
         for steps in self._timeline.values():
             steps.sort()
+        # Look-ups by date, memoised: the data never change once loaded, and a run asks the same questions
+        # (a few hundred publication dates a year) for every notice and rule. The answers are shared:
+        # callers never mutate them. Keyed by (kind of look-up, arguments...).
+        self._by_date: dict[tuple[Any, ...], Any] = {}
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        if len(self._by_date) >= MEMO_SIZE:  # a long-lived process: start over rather than grow without bound
+            self._by_date.clear()
+        self._by_date[key] = value
+        return value
 
     # --- Ministry tables -------------------------------------------------------------------
     def step_at(self, date: dt.date, ccnl: str = "T151", decree: str | None = None) -> tuple[Decree, Step] | None:
         """The table step in force on `date` (optionally only among the steps of one decree)."""
+        key = ("step", date, ccnl, decree)
+        found = self._by_date.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._remember(key, self._step_at(date, ccnl, decree))
+        return found  # type: ignore[no-any-return]
+
+    def _step_at(self, date: dt.date, ccnl: str, decree: str | None) -> tuple[Decree, Step] | None:
         timeline = [t for t in self._timeline.get(ccnl, []) if decree is None or t[1] == decree]
         index = bisect_right([t[0] for t in timeline], date) - 1
         if index < 0:
@@ -158,11 +177,15 @@ class LegalData:
 
     def steps_between(self, start: dt.date, end: dt.date, ccnl: str = "T151") -> list[tuple[Decree, Step]]:
         """Steps that start strictly after `start` and on or before `end` (increases during a contract)."""
-        return [
-            (self.decrees[d], self.decrees[d].step(s))
-            for valid_from, d, s in self._timeline.get(ccnl, [])
-            if start < valid_from <= end
-        ]
+        key = ("between", start, end, ccnl)
+        found = self._by_date.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._remember(key, [
+                (self.decrees[d], self.decrees[d].step(s))
+                for valid_from, d, s in self._timeline.get(ccnl, [])
+                if start < valid_from <= end
+            ])
+        return found  # type: ignore[no-any-return]
 
     def figure(self, decree: Decree, step: Step, level: str, contract_type: str = "permanent") -> TableFigure | None:
         return decree.figures.get((step.id, level, contract_type))
@@ -179,10 +202,11 @@ class LegalData:
     # --- thresholds --------------------------------------------------------------------------
     def threshold(self, topic: str, date: dt.date) -> dict[str, Any] | None:
         """The law version of `topic` in force on `date` (None before the first version)."""
-        for version in self.thresholds.get(topic, []):
-            if version["valid_from"] <= date and (version["valid_to"] is None or date <= version["valid_to"]):
-                return version
-        return None
+        key = ("threshold", topic, date)
+        found = self._by_date.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._remember(key, _in_force(self.thresholds.get(topic, []), date))
+        return found  # type: ignore[no-any-return]
 
     # --- CCNL registry and profiles ----------------------------------------------------------
     def match_ccnl(self, text: str) -> CcnlEntry | None:
@@ -193,7 +217,7 @@ class LegalData:
             pass
         lowered = text.lower()
         found = next((e for e in self.ccnl if any(p.search(lowered) for p in e.patterns)), None)
-        if len(self._ccnl_matches) < 100_000:
+        if len(self._ccnl_matches) < MEMO_SIZE:
             self._ccnl_matches[text] = found
         return found
 
@@ -206,10 +230,19 @@ class LegalData:
 
     # --- CAS ------------------------------------------------------------------------------------
     def cas_capitolato(self, date: dt.date) -> dict[str, Any] | None:
-        for version in self.cas:
-            if version["valid_from"] <= date and (version["valid_to"] is None or date <= version["valid_to"]):
-                return version
-        return None
+        key = ("cas", date)
+        found = self._by_date.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._remember(key, _in_force(self.cas, date))
+        return found  # type: ignore[no-any-return]
+
+
+def _in_force(versions: list[dict[str, Any]], date: dt.date) -> dict[str, Any] | None:
+    """The version valid on `date` (valid_from and valid_to inclusive, valid_to None = still in force)."""
+    for version in versions:
+        if version["valid_from"] <= date and (version["valid_to"] is None or date <= version["valid_to"]):
+            return version
+    return None
 
 
 # ------------------------------------------------------------------------------------------------

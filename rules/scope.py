@@ -17,8 +17,8 @@ the title and description are read too, because feeds often give a generic CPV (
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rules.context import NoticeContext
 from rules.legal import LegalData
@@ -44,14 +44,19 @@ PRELIMINARY = re.compile(r"indagine di mercato|manifestazion[ei] di interesse|av
                          r"consultazione preliminare", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Scope:
+SCOPE_TAGS = frozenset({"social", "labour_intensive", "cas"})  # any one puts a notice in scope
+
+
+class Scope(NamedTuple):
+    """The classifier's decision. Immutable: a named tuple rather than a frozen dataclass, whose
+    constructor costs about twice as much (one is built per notice)."""
+
     tags: frozenset[str]
     reasons: tuple[str, ...]
 
     @property
     def in_scope(self) -> bool:
-        return bool(self.tags & {"social", "labour_intensive", "cas"})
+        return not self.tags.isdisjoint(SCOPE_TAGS)
 
     def describe(self) -> str:
         return "; ".join(self.reasons) if self.reasons else "fuori ambito: né servizi sociali, né ad alta intensità di manodopera, né CAS"
@@ -73,18 +78,30 @@ def _text_signals(title: str, description: str | None, authority_name: str | Non
     return (match.group(0) if match is not None else None), cas, bool(PRELIMINARY.search(text))
 
 
+@lru_cache(maxsize=65536)
+def _cpv_signals(cpvs: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The first social CPV and the first labour-intensive one among the notice's (memoised like the text:
+    the same few CPV codes come back all the time)."""
+    social = next((c for c in cpvs if c.startswith(SOCIAL_CPV_PREFIXES) or c in SOCIAL_CPV_EXACT), None)
+    labour = next((c for c in cpvs if c.startswith(LABOUR_INTENSIVE_CPV_PREFIXES)), None)
+    return social, labour
+
+
 def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
     tags: set[str] = set()
     reasons: list[str] = []
-    cpvs = [c for c in [_cpv8(ctx.cpv), *(_cpv8(str(lot.get("cpv") or "")) for lot in ctx.lots)] if c]
+    cpvs = [cpv] if (cpv := _cpv8(ctx.cpv)) else []
+    for lot in ctx.lots:
+        if cpv := _cpv8(str(lot.get("cpv") or "")):
+            cpvs.append(cpv)
     field_cpv = ctx.value("cpv")
     if isinstance(field_cpv, list):
         cpvs += [_cpv8(str(c)) for c in field_cpv]
     elif field_cpv:
         cpvs.append(_cpv8(str(field_cpv)))
     social_words, cas_words, preliminary = _text_signals(ctx.title, ctx.description, ctx.authority_name)
+    social_cpv, labour_cpv = _cpv_signals(tuple(cpvs))
 
-    social_cpv = next((c for c in cpvs if c.startswith(SOCIAL_CPV_PREFIXES) or c in SOCIAL_CPV_EXACT), None)
     if social_cpv:
         tags.add("social")
         reasons.append(f"CPV {social_cpv} di servizi sociali, sanitari o educativi")
@@ -96,13 +113,12 @@ def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
         tags.add("cas")
         reasons.append("accoglienza di richiedenti protezione internazionale (CAS)")
 
-    labour_cpv = next((c for c in cpvs if c.startswith(LABOUR_INTENSIVE_CPV_PREFIXES)), None)
     labour, base = ctx.number("labour_cost"), ctx.base_amount
     award = legal.threshold("award", ctx.published_on) if ctx.published_on else None
     share_cap = float(award["labour_intensive_share_pct"]) if award else 50.0
-    if labour and base and labour / base * 100 >= share_cap:
+    if labour and base and (share := labour / base * 100) >= share_cap:
         tags.add("labour_intensive")
-        reasons.append(f"costo della manodopera pari al {labour / base * 100:.0f}% dell'importo (≥ {share_cap:.0f}%)")
+        reasons.append(f"costo della manodopera pari al {share:.0f}% dell'importo (≥ {share_cap:.0f}%)")
     elif labour_cpv:
         tags.add("labour_intensive")
         reasons.append(f"CPV {labour_cpv} di servizi ad alta intensità di manodopera")
@@ -110,7 +126,9 @@ def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
         tags.add("labour_intensive")
         reasons.append("servizio alla persona: alta intensità di manodopera presunta")
 
-    procedure = " ".join(filter(None, [ctx.procedure or "", str(ctx.value("procedure") or "")]))
+    procedure = ctx.procedure or ""
+    if field_procedure := ctx.value("procedure"):  # the feed's and the documents' procedure, read together
+        procedure = f"{procedure} {field_procedure}" if procedure else str(field_procedure)
     if DIRECT_AWARD.search(procedure) and ctx.published_on:
         limit = legal.threshold("direct_award", ctx.published_on)
         amount = ctx.base_amount

@@ -46,7 +46,7 @@ class R_ANOM_1(Rule):
         if found != "oepv":
             return not_verifiable("regola per le gare con offerta economicamente più vantaggiosa"
                                   + ("" if found else ": criterio non trovato"))
-        if ctx.field("anomaly_elements") is not None:
+        if ctx.value("anomaly_elements") is not None:
             return compliant("La gara indica gli elementi specifici per la verifica dell'anomalia.",
                              evidence=ctx.evidence("anomaly_elements"))
         return missing_clause(ctx, "La gara non indica gli elementi specifici per valutare le offerte anormalmente "

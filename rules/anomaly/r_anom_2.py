@@ -63,17 +63,17 @@ class R_ANOM_2(Rule):
                 floor = cost.total + safety
                 figures |= cost.as_figures() | {"safety_costs": safety, "minimum_eur": round(floor, 2)}
                 if award.awarded_amount < floor:
-                    gap = (award.awarded_amount - floor) / floor * 100
+                    amount, gap = award.awarded_amount, (award.awarded_amount - floor) / floor * 100
                     note = f" {ESTIMATE_NOTE}" if cost.uses_estimate else ""
                     return violation(
-                        f"Importo aggiudicato ({fmt.euro(award.awarded_amount)}) inferiore al costo della manodopera "
-                        f"da tabelle ministeriali più la sicurezza ({fmt.euro(floor)}, {cost.label}): "
+                        lambda: f"Importo aggiudicato ({fmt.euro(amount)}) inferiore al costo della "
+                        f"manodopera da tabelle ministeriali più la sicurezza ({fmt.euro(floor)}, {cost.label}): "
                         f"{fmt.pct(gap, signed=True)}.{note}",
                         figures=figures | {"gap_pct": round(gap, 2)}, evidence=evidence,
                         uses_estimate=cost.uses_estimate)
         limit = float(self.options["max_discount_pct"])
-        if award.discount_pct is not None and award.discount_pct > limit:
-            return violation(f"Ribasso di aggiudicazione del {fmt.pct(award.discount_pct)}, oltre il "
+        if (discount := award.discount_pct) is not None and discount > limit:
+            return violation(lambda: f"Ribasso di aggiudicazione del {fmt.pct(discount)}, oltre il "
                              f"{fmt.pct(limit, 0)}: verificare la congruità del costo della manodopera.",
                              severity="warning", figures=figures | {"max_discount_pct": limit}, evidence=evidence)
         return compliant("Aggiudicazione compatibile con il costo della manodopera e con ribasso contenuto.",

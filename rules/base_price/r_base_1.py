@@ -48,8 +48,8 @@ class R_BASE_1(Rule):
         figures = {"labour_cost": labour}
         evidence = ctx.evidence("labour_cost", "labour_cost_subject_to_discount")
         if ctx.value("labour_cost_subject_to_discount") is True:
-            return violation(f"I costi della manodopera ({fmt.euro(labour)}) sono indicati ma inclusi nell'importo "
-                             "soggetto a ribasso: l'art. 41 c. 14 li vuole scorporati.",
+            return violation(lambda: f"I costi della manodopera ({fmt.euro(labour)}) sono indicati ma "
+                             "inclusi nell'importo soggetto a ribasso: l'art. 41 c. 14 li vuole scorporati.",
                              figures=figures | {"subject_to_discount": True}, evidence=evidence)
-        return compliant(f"Costi della manodopera indicati ({fmt.euro(labour)}) e non soggetti a ribasso.",
-                         figures=figures, evidence=evidence)
+        return compliant(lambda: f"Costi della manodopera indicati ({fmt.euro(labour)}) e non soggetti a "
+                         "ribasso.", figures=figures, evidence=evidence)

@@ -6,13 +6,34 @@ from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
 from rules.common import ccnl_names
 from rules.context import NoticeContext
-from rules.labour import StaffCostError, implausible, staff_cost
+from rules.labour import StaffCost, StaffCostError, implausible, staff_cost
 from rules.legal import LegalData, decree_label
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
     year, month = divmod(date.month - 1 + months, 12)
     return dt.date(date.year + year, month + 1, 1)
+
+
+# Pieces of the message, formatted only when the message is read (see rules.base.Message).
+def _comparison(implied: float, cost: StaffCost, gap_pct: float) -> str:
+    mean = "medi " if len(cost.levels) > 1 else ""
+    return (f"{fmt.euro_hour(implied)} {mean}contro {fmt.euro_hour(cost.hourly)} {mean}del CCNL "
+            f"({cost.label}): {fmt.pct(gap_pct, signed=True)}")
+
+
+def _rise(end_cost: StaffCost | None, end_gap: float) -> str:
+    if end_cost is None:
+        return ""
+    return (f" Durante il contratto la tabella sale a {fmt.euro_hour(end_cost.hourly)} "
+            f"(da {fmt.month(end_cost.step.valid_from)}): {fmt.pct(end_gap)}.")
+
+
+def _old_table(old_cost: StaffCost | None) -> str:
+    if old_cost is None:
+        return ""
+    return (f" Il costo orario coincide con le tabelle superate {decree_label(old_cost.decree.id)}"
+            f" ({fmt.euro_hour(old_cost.hourly)}): la gara sembra calcolata sul CCNL precedente.")
 
 
 class R_BASE_2(Rule):
@@ -87,7 +108,8 @@ class R_BASE_2(Rule):
                    "ccnl_assumed": not named,
                    "gap_eur": round(gap_eur, 2), "gap_pct": round(gap_pct, 2), "published_on": ctx.published_on.isoformat()}
         uses_estimate = cost.uses_estimate
-        later = ""
+        rise: StaffCost | None = None  # the table at the end of the contract, when the tender falls below it
+        end_gap = 0.0
         months = ctx.number("duration_months")
         if months:
             end = add_months(ctx.published_on, int(months))
@@ -101,17 +123,14 @@ class R_BASE_2(Rule):
                             "gap_pct_end": round(end_gap, 2)}
                 uses_estimate = uses_estimate or end_cost.uses_estimate
                 if end_gap < 0:
-                    later = (f" Durante il contratto la tabella sale a {fmt.euro_hour(end_cost.hourly)} "
-                             f"(da {fmt.month(end_cost.step.valid_from)}): {fmt.pct(end_gap)}.")
-        mean = "medi " if len(cost.levels) > 1 else ""
-        head = (f"{fmt.euro_hour(implied)} {mean}contro {fmt.euro_hour(cost.hourly)} {mean}del CCNL "
-                f"({cost.label}): {fmt.pct(gap_pct, signed=True)}")
+                    rise = end_cost
         note = f" {ESTIMATE_NOTE}" if uses_estimate else ""
         evidence = ctx.evidence("labour_cost", "staff")
         if gap_pct >= -float(self.options["tolerance_pct"]):
-            return compliant(f"Costo della manodopera in linea con le tabelle: {head}.{later}{note}",
+            return compliant(lambda: f"Costo della manodopera in linea con le tabelle: "
+                             f"{_comparison(implied, cost, gap_pct)}.{_rise(rise, end_gap)}{note}",
                              figures=figures, evidence=evidence, uses_estimate=uses_estimate)
-        old_table = ""
+        old_match: StaffCost | None = None
         previous = legal.step_at(ctx.published_on, ccnl)
         older = [d for d in legal.decrees.values() if d.ccnl == ccnl and previous and d.id != previous[0].id
                  and d.issued_on < previous[0].issued_on]
@@ -124,8 +143,7 @@ class R_BASE_2(Rule):
             if old_cost is not None and abs(implied / old_cost.hourly - 1) * 100 <= float(self.options["old_table_match_pct"]):
                 figures |= {"matches_old_table": last.id, "old_table_hourly_cost": round(old_cost.hourly, 4)}
                 uses_estimate = uses_estimate or old_cost.uses_estimate
-                old_table = (f" Il costo orario coincide con le tabelle superate {decree_label(old_cost.decree.id)}"
-                             f" ({fmt.euro_hour(old_cost.hourly)}): la gara sembra calcolata sul CCNL precedente.")
+                old_match = old_cost
         shortfall = -gap_pct
         if shortfall < float(self.options["info_below_pct"]):
             severity = "info"
@@ -134,7 +152,9 @@ class R_BASE_2(Rule):
         else:
             severity = "critical"
         return violation(
-            f"Costo della manodopera sotto le tabelle ministeriali: {head} ({fmt.euro(-gap_eur)} in meno sul "
-            f"monte ore di {fmt.number(cost.hours, 0)} ore).{later}{old_table}{note}",
+            lambda: "Costo della manodopera sotto le tabelle ministeriali: "
+            f"{_comparison(implied, cost, gap_pct)} ({fmt.euro(-gap_eur)} in meno sul monte ore di "
+            f"{fmt.number(cost.hours, 0)} ore)."
+            f"{_rise(rise, end_gap)}{_old_table(old_match)}{note}",
             severity=severity, figures=figures, evidence=evidence, uses_estimate=uses_estimate,
         )

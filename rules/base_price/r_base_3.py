@@ -52,8 +52,8 @@ class R_BASE_3(Rule):
         evidence = ctx.evidence("base_amount", "labour_cost", "safety_costs")
         if total > base + float(self.options["tolerance_eur"]):
             return violation(
-                f"Costi della manodopera ({fmt.euro(labour)}) e della sicurezza ({fmt.euro(safety)}) superano "
-                f"l'importo a base di gara ({fmt.euro(base)}) di {fmt.euro(total - base)}.",
+                lambda: f"Costi della manodopera ({fmt.euro(labour)}) e della sicurezza ({fmt.euro(safety)}) "
+                f"superano l'importo a base di gara ({fmt.euro(base)}) di {fmt.euro(total - base)}.",
                 figures=figures, evidence=evidence)
-        return compliant(f"Manodopera e sicurezza ({fmt.euro(total)}) rientrano nella base di gara "
+        return compliant(lambda: f"Manodopera e sicurezza ({fmt.euro(total)}) rientrano nella base di gara "
                          f"({fmt.euro(base)}).", figures=figures, evidence=evidence)

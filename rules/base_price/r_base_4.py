@@ -56,10 +56,11 @@ class R_BASE_4(Rule):
                    "threshold_pct": threshold, "labour_intensive": share >= threshold, "law_version": law["id"]}
         evidence = ctx.evidence("labour_cost", "base_amount")
         if share >= threshold:
-            return compliant(f"Incidenza della manodopera {fmt.del_pct(share)}: appalto ad alta intensità di "
-                             "manodopera (OEPV e tetto di 30 punti al prezzo).", figures=figures, evidence=evidence)
+            return compliant(lambda: f"Incidenza della manodopera {fmt.del_pct(share)}: appalto ad alta "
+                             "intensità di manodopera (OEPV e tetto di 30 punti al prezzo).",
+                             figures=figures, evidence=evidence)
         return violation(
-            f"Incidenza della manodopera {fmt.del_pct(share)} ({fmt.euro(labour)} su {fmt.euro(base)}), sotto il "
-            f"{fmt.pct(threshold, 0)} tipico dei servizi alla persona: il costo del lavoro potrebbe essere "
-            "sottostimato e l'appalto sfuggire al tetto del 30 % sul punteggio economico.",
+            lambda: f"Incidenza della manodopera {fmt.del_pct(share)} ({fmt.euro(labour)} su "
+            f"{fmt.euro(base)}), sotto il {fmt.pct(threshold, 0)} tipico dei servizi alla persona: il costo del "
+            "lavoro potrebbe essere sottostimato e l'appalto sfuggire al tetto del 30 % sul punteggio economico.",
             figures=figures, evidence=evidence)

@@ -75,14 +75,19 @@ class R_CAS_1(Rule):
                    "gap_pct": round(gap, 2), "dd7_hourly_cost": round(old.hourly, 4), "dd7_gap_pct": round(old_gap, 2)}
         note = f" {ESTIMATE_NOTE}" if uses_estimate else ""
         evidence = ctx.evidence("labour_cost", "staff")
-        head = f"{fmt.euro_hour(implied)} contro {fmt.euro_hour(current.hourly)} del CCNL ({current.label})"
+
+        def head() -> str:  # formatted only when the message is read (see rules.base.Message)
+            return (f"{fmt.euro_hour(implied)} contro {fmt.euro_hour(current.hourly)} del CCNL "
+                    f"({current.label})")
+
         if gap >= 0:
-            return compliant(f"Costo del personale della gara CAS in linea con il DD 30/2024: {head}.{note}",
+            return compliant(lambda: f"Costo del personale della gara CAS in linea con il DD 30/2024: "
+                             f"{head()}.{note}",
                              figures=figures, evidence=evidence, uses_estimate=uses_estimate)
         if abs(old_gap) <= float(self.options["match_tolerance_pct"]):
-            return violation(f"Costo del personale della gara CAS pari alle vecchie tabelle DD 7/2020 "
-                             f"({fmt.euro_hour(old.hourly)}): {head}, {fmt.pct(gap, signed=True)}.{note}",
+            return violation(lambda: "Costo del personale della gara CAS pari alle vecchie tabelle DD 7/2020 "
+                             f"({fmt.euro_hour(old.hourly)}): {head()}, {fmt.pct(gap, signed=True)}.{note}",
                              figures=figures, evidence=evidence, uses_estimate=uses_estimate)
-        return violation(f"Costo del personale della gara CAS sotto le tabelle DD 30/2024: {head}, "
+        return violation(lambda: f"Costo del personale della gara CAS sotto le tabelle DD 30/2024: {head()}, "
                          f"{fmt.pct(gap, signed=True)}.{note}", severity="warning", figures=figures,
                          evidence=evidence, uses_estimate=uses_estimate)

@@ -8,6 +8,7 @@ from rules.context import NoticeContext
 from rules.legal import LegalData
 
 COLLECTIVE = re.compile(r"collettiv|centr[oi]", re.IGNORECASE)
+PRICE_ESTIMATE_NOTE = ESTIMATE_NOTE.replace("il costo di tabella usato", "il prezzo di riferimento")
 
 
 class R_CAS_3(Rule):
@@ -63,7 +64,7 @@ class R_CAS_3(Rule):
         figures = {"daily_price": price, "reference_price": ref, "centre_type": centre, "capitolato": version["id"],
                    "reference_status": reference["status"], "reference_source": reference["source"],
                    "gap_pct": round(gap, 2)}
-        note = f" {ESTIMATE_NOTE.replace('il costo di tabella usato', 'il prezzo di riferimento')}" if estimated else ""
+        note = f" {PRICE_ESTIMATE_NOTE}" if estimated else ""
         earlier = [v for v in legal.cas if v["valid_from"] < version["valid_from"]]
         if earlier:  # a price still at the previous capitolato's level: not re-costed since then
             previous = max(earlier, key=lambda v: v["valid_from"])
@@ -74,9 +75,9 @@ class R_CAS_3(Rule):
         evidence = ctx.evidence("daily_price")
         label = "centri collettivi" if centre == "collective" else "singole unità abitative"
         if price >= ref:
-            return compliant(f"Prezzo pro capite pro die {fmt.euro(price)} non inferiore al riferimento di "
-                             f"{fmt.euro(ref)} ({label}, {version['title']}).{note}", figures=figures,
+            return compliant(lambda: f"Prezzo pro capite pro die {fmt.euro(price)} non inferiore al riferimento "
+                             f"di {fmt.euro(ref)} ({label}, {version['title']}).{note}", figures=figures,
                              evidence=evidence, uses_estimate=estimated)
-        return violation(f"Prezzo pro capite pro die {fmt.euro(price)} contro {fmt.euro(ref)} di riferimento "
-                         f"({label}, {version['title']}): {fmt.pct(gap, signed=True)}.{note}", figures=figures,
-                         evidence=evidence, uses_estimate=estimated)
+        return violation(lambda: f"Prezzo pro capite pro die {fmt.euro(price)} contro {fmt.euro(ref)} di "
+                         f"riferimento ({label}, {version['title']}): {fmt.pct(gap, signed=True)}.{note}",
+                         figures=figures, evidence=evidence, uses_estimate=estimated)

@@ -40,10 +40,9 @@ class R_CCNL_1(Rule):
     legal_basis = "art. 11 c. 2 D.Lgs. 36/2023"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        found = ctx.field("ccnl")
-        if found is not None and ccnl_names(found.value):
-            names = ccnl_names(found.value)
-            return compliant(f"La gara indica il CCNL applicabile: {'; '.join(names)}.",
+        names = ccnl_names(ctx.value("ccnl"))
+        if names:
+            return compliant(lambda: f"La gara indica il CCNL applicabile: {'; '.join(names)}.",
                              figures={"ccnl": names}, evidence=ctx.evidence("ccnl"))
         return missing_clause(
             ctx, "I documenti di gara non indicano il contratto collettivo (CCNL) applicabile al personale, "

@@ -6,6 +6,10 @@ from rules.context import NoticeContext
 from rules.legal import LegalData
 from rules.scope import LABOUR_INTENSIVE_CPV_PREFIXES, classify
 
+# The sectors whose CCNL fits the tender's activity.
+SOCIAL_SECTORS = frozenset({"social", "education", "health", "reception"})
+CLEANING_SECTORS = frozenset({"cleaning"})
+LABOUR_SECTORS = frozenset({"catering", "cleaning", "auxiliary"})
 SECTOR_LABELS = {
     "social": "servizi sociali e socio-sanitari", "education": "servizi educativi", "health": "servizi sanitari",
     "reception": "accoglienza", "cleaning": "pulizie", "catering": "ristorazione", "job_placement": "inserimento lavorativo",
@@ -48,17 +52,16 @@ class R_CCNL_2(Rule):
     legal_basis = "art. 11 c. 1 D.Lgs. 36/2023"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        found = ctx.field("ccnl")
-        names = ccnl_names(found.value) if found else []
+        names = ccnl_names(ctx.value("ccnl"))
         if not names:
             return not_verifiable("nessun CCNL indicato nei documenti (vedi R-CCNL-1)")
         scope = ctx.scope or classify(ctx, legal)
-        if scope.tags & {"social", "cas"}:
-            needed = {"social", "education", "health", "reception"}
-        elif any((ctx.cpv or "").startswith(p) for p in ("9091", "9090")):
-            needed = {"cleaning"}
-        elif any((ctx.cpv or "").startswith(p) for p in LABOUR_INTENSIVE_CPV_PREFIXES):
-            needed = {"catering", "cleaning", "auxiliary"}
+        if not scope.tags.isdisjoint(("social", "cas")):
+            needed = SOCIAL_SECTORS
+        elif (ctx.cpv or "").startswith(("9091", "9090")):
+            needed = CLEANING_SECTORS
+        elif (ctx.cpv or "").startswith(LABOUR_INTENSIVE_CPV_PREFIXES):
+            needed = LABOUR_SECTORS
         else:
             return not_verifiable("attività dell'appalto non classificabile per settore")
         entries = [(n, legal.match_ccnl(n)) for n in names]
@@ -68,8 +71,8 @@ class R_CCNL_2(Rule):
         if not known:
             return not_verifiable(f"CCNL «{'; '.join(names)}» non presente nel registro: verificarne il campo di "
                                   "applicazione sull'archivio CNEL", figures=figures, evidence=ctx.evidence("ccnl"))
-        if any(set(e.sectors) & needed for _, e in known):
-            covering = next(e for _, e in known if set(e.sectors) & needed)
+        covering = next((e for _, e in known if not needed.isdisjoint(e.sectors)), None)
+        if covering is not None:
             return compliant(f"Il CCNL indicato ({covering.label}) copre l'attività dell'appalto.",
                              figures=figures, evidence=ctx.evidence("ccnl"))
         wanted = ", ".join(label for key, label in SECTOR_LABELS.items() if key in needed)

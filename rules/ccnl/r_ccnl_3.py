@@ -69,12 +69,14 @@ class R_CCNL_3(Rule):
         if not names:
             return not_verifiable("nessun CCNL indicato nei documenti (vedi R-CCNL-1)")
         amounts: dict[str, float] = {}
+        priced = 0  # lots with a CPV and an amount
         for lot in ctx.lots:
             amount = to_float(lot.get("amount"))
             if lot.get("cpv") and amount:
+                priced += 1
                 cat = category(str(lot["cpv"]))
                 amounts[cat] = amounts.get(cat, 0.0) + amount
-        if sum(1 for lot in ctx.lots if lot.get("cpv") and to_float(lot.get("amount"))) < 2:
+        if priced < 2:
             return not_verifiable("ripartizione delle prestazioni per attività non disponibile (servono almeno due "
                                   "lotti con CPV e importo)")
         total = sum(amounts.values())
@@ -84,14 +86,14 @@ class R_CCNL_3(Rule):
         figures = {"main_activity": main, "amounts_by_activity": {k: round(v, 2) for k, v in amounts.items()},
                    "other_share_pct": round(other_share, 2), "threshold_pct": threshold, "ccnl": names}
         if other_share < threshold:
-            return compliant(f"Le prestazioni accessorie valgono il {fmt.pct(other_share)} dell'appalto, sotto la "
-                             f"soglia del {fmt.pct(threshold, 0)}.", figures=figures)
+            return compliant(lambda: f"Le prestazioni accessorie valgono il {fmt.pct(other_share)} "
+                             f"dell'appalto, sotto la soglia del {fmt.pct(threshold, 0)}.", figures=figures)
         if len(names) >= 2:
-            return compliant(f"Prestazioni accessorie al {fmt.pct(other_share)}: la gara indica più CCNL "
-                             f"({'; '.join(names)}).", figures=figures, evidence=ctx.evidence("ccnl"))
+            return compliant(lambda: f"Prestazioni accessorie al {fmt.pct(other_share)}: la gara indica più "
+                             f"CCNL ({'; '.join(names)}).", figures=figures, evidence=ctx.evidence("ccnl"))
         others = ", ".join(LABELS[k] for k in amounts if k != main)
         return violation(
-            f"Le prestazioni di {others} valgono il {fmt.pct(other_share)} dell'appalto (soglia "
+            lambda: f"Le prestazioni di {others} valgono il {fmt.pct(other_share)} dell'appalto (soglia "
             f"{fmt.pct(threshold, 0)}), ma la gara indica un solo CCNL ({names[0]}): l'art. 11 c. 2-bis richiede "
             "di indicare anche il contratto per quelle prestazioni.",
             figures=figures, evidence=ctx.evidence("ccnl"),

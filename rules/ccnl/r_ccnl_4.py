@@ -66,5 +66,6 @@ class R_CCNL_4(Rule):
                 "organizzazioni comparativamente più rappresentative: verificarne codice CNEL, firmatari ed "
                 "equivalenza delle tutele (art. 11 c. 3-4 D.Lgs. 36/2023).",
                 severity="warning", figures=figures, evidence=evidence)
-        return compliant(f"Il CCNL indicato è firmato dalle organizzazioni comparativamente più rappresentative "
-                         f"({'; '.join(e.label for _, e in matched if e)}).", figures=figures, evidence=evidence)
+        return compliant(lambda: "Il CCNL indicato è firmato dalle organizzazioni comparativamente più "
+                         f"rappresentative ({'; '.join(e.label for _, e in matched if e)}).",
+                         figures=figures, evidence=evidence)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.context import NoticeContext
@@ -11,6 +12,7 @@ LOWEST = re.compile(r"lowest|minor prezzo|prezzo pi[uù] basso|massimo ribasso",
 OEPV = re.compile(r"oepv|economicamente pi[uù] vantaggiosa|qualit[aà]\s*/?\s*prezzo|best", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # three rules per notice ask, and the criteria are a handful of strings
 def criterion(value: str | None) -> str | None:
     if not value:
         return None

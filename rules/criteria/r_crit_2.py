@@ -65,10 +65,17 @@ class R_CRIT_2(Rule):
             return not_verifiable(f"incidenza della manodopera {fmt.del_pct(labour_share)}: appalto non ad alta "
                                   "intensità di manodopera, il tetto non si applica", figures=figures)
         if share <= cap:
-            return compliant(f"Punteggio economico di {fmt.number(economic, 0)} punti ({fmt.pct(share)}), entro il "
-                             f"tetto del {fmt.pct(cap, 0)}.", figures=figures, evidence=evidence)
-        basis = (f"incidenza della manodopera {fmt.del_pct(labour_share)}" if labour_share is not None
-                 else "alta intensità di manodopera presunta per un servizio alla persona")
-        return violation(f"Punteggio economico di {fmt.number(economic, 0)} punti su {fmt.number(total, 0)} "
-                         f"({fmt.pct(share)}) oltre il tetto del {fmt.pct(cap, 0)} previsto per gli appalti ad alta "
-                         f"intensità di manodopera (art. 108 c. 4; {basis}).", figures=figures, evidence=evidence)
+            return compliant(lambda: f"Punteggio economico di {fmt.number(economic, 0)} punti "
+                             f"({fmt.pct(share)}), entro il tetto del {fmt.pct(cap, 0)}.",
+                             figures=figures, evidence=evidence)
+
+        def basis() -> str:  # formatted only when the message is read (see rules.base.Message)
+            if labour_share is not None:
+                return f"incidenza della manodopera {fmt.del_pct(labour_share)}"
+            return "alta intensità di manodopera presunta per un servizio alla persona"
+
+        return violation(lambda: f"Punteggio economico di {fmt.number(economic, 0)} punti su "
+                         f"{fmt.number(total, 0)} ({fmt.pct(share)}) oltre il tetto del {fmt.pct(cap, 0)} "
+                         "previsto per gli appalti ad alta intensità di manodopera (art. 108 c. 4; "
+                         f"{basis()}).",
+                         figures=figures, evidence=evidence)

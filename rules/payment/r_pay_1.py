@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.context import NoticeContext, to_float
@@ -10,6 +11,11 @@ HEALTH_BODY = re.compile(r"\b(asl|asp|ats|asst|ausl|usl|azienda (sanitaria|osped
                          r"ircss|irccs|policlinico|ospedal)", re.IGNORECASE)
 LATE_START = re.compile(r"liquidazion|approvazion|verifica di conformit|regolare esecuzione|emissione del mandato",
                         re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # authorities tender again and again: one regex search per authority, not per notice
+def health_body(name: str | None, legal_nature: str | None) -> bool:
+    return bool(HEALTH_BODY.search(" ".join(filter(None, [name, legal_nature]))))
 
 
 class R_PAY_1(Rule):
@@ -50,23 +56,23 @@ class R_PAY_1(Rule):
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
         raw = ctx.value("payment_days")
         days = to_float(raw)
-        start = str(raw.get("from") or "") if isinstance(raw, dict) else ""
-        evidence = ctx.evidence("payment_days")
-        start += " " + " ".join(str(e.get("text") or "") for e in evidence)
         if days is None:
             return not_verifiable("termine di pagamento non trovato nei documenti")
         law = legal.threshold("payment", ctx.published_on or ctx.today)
         if law is None:
             return not_verifiable("nessuna norma sui termini di pagamento caricata per la data di pubblicazione")
-        health = bool(HEALTH_BODY.search(" ".join(filter(None, [ctx.authority_name, ctx.authority_legal_nature]))))
+        evidence = ctx.evidence("payment_days")
+        start = str(raw.get("from") or "") if isinstance(raw, dict) else ""
+        start += " " + " ".join(str(e.get("text") or "") for e in evidence)
+        health = health_body(ctx.authority_name, ctx.authority_legal_nature)
         limit = int(law["max_days_health"] if health else law["max_days"])
         figures = {"payment_days": days, "max_days": limit, "health_body": health}
         if days > limit:
-            return violation(f"Termine di pagamento di {days:.0f} giorni, oltre il massimo di {limit} giorni "
-                             f"({law['legal_basis']}).", figures=figures, evidence=evidence)
+            return violation(lambda: f"Termine di pagamento di {days:.0f} giorni, oltre il massimo di {limit} "
+                             f"giorni ({law['legal_basis']}).", figures=figures, evidence=evidence)
         if LATE_START.search(start):
-            return violation(f"Termine di pagamento di {days:.0f} giorni che decorre dalla liquidazione o da "
-                             "un'approvazione e non dal ricevimento della fattura: il termine reale si allunga.",
+            return violation(lambda: f"Termine di pagamento di {days:.0f} giorni che decorre dalla liquidazione o "
+                             "da un'approvazione e non dal ricevimento della fattura: il termine reale si allunga.",
                              figures=figures | {"runs_from": "liquidazione/approvazione"}, evidence=evidence)
-        return compliant(f"Termine di pagamento di {days:.0f} giorni, entro il massimo di {limit}.",
+        return compliant(lambda: f"Termine di pagamento di {days:.0f} giorni, entro il massimo di {limit}.",
                          figures=figures, evidence=evidence)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.context import NoticeContext, PaymentRecord
@@ -10,9 +12,16 @@ DPCM_WORDS = ("dpcm", "weighted", "ponderat", "scadenza", "due date", "negative 
 
 def is_dpcm(record: PaymentRecord) -> bool:
     """True when the series uses the DPCM 22/9/2014 definition (days after the due date, weighted)."""
-    return any(w in (record.sign_convention or "").lower() for w in DPCM_WORDS)
+    return _dpcm_convention(record.sign_convention or "")
 
 
+@lru_cache(maxsize=1024)  # a handful of conventions (one per data source), read for every notice
+def _dpcm_convention(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in DPCM_WORDS)
+
+
+@lru_cache(maxsize=1024)  # periods repeat: every authority publishes the same quarters
 def period_end(period: str) -> tuple[str, int, int]:
     """Sort key by the end of the period: "2025-Q3" ends in September, "2025" in December; at the same
     end the quarter wins (it is the finer figure)."""
@@ -78,9 +87,9 @@ class R_PAY_2(Rule):
         itp = float(record.itp_days or 0)
         who = ctx.authority_name or "La stazione appaltante"
         if itp <= 0:
-            return compliant(f"{who} paga in media nei termini (ITP {fmt.period(record.period)}: {fmt.number(itp, 1)} giorni).",
-                             figures=figures, evidence=evidence)
+            return compliant(lambda: f"{who} paga in media nei termini (ITP {fmt.period(record.period)}: "
+                             f"{fmt.number(itp, 1)} giorni).", figures=figures, evidence=evidence)
         severity = "critical" if itp > float(self.options["critical_days"]) else "warning"
-        return violation(f"{who} paga in media {fmt.number(itp, 1)} giorni dopo la scadenza (indicatore di "
-                         f"tempestività dei pagamenti, {fmt.period(record.period)}).", severity=severity, figures=figures,
-                         evidence=evidence)
+        return violation(lambda: f"{who} paga in media {fmt.number(itp, 1)} giorni dopo la scadenza "
+                         f"(indicatore di tempestività dei pagamenti, {fmt.period(record.period)}).",
+                         severity=severity, figures=figures, evidence=evidence)

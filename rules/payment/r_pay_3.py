@@ -56,7 +56,7 @@ class R_PAY_3(Rule):
         who = ctx.authority_name or "La stazione appaltante"
         if debt > float(self.options["min_overdue_eur"]):
             creditors = f", verso {record.creditors_overdue} imprese" if record.creditors_overdue else ""
-            return violation(f"{who} dichiara debiti commerciali scaduti per {fmt.euro(debt)}{creditors} "
-                             f"({fmt.period(record.period)}).", figures=figures, evidence=evidence)
-        return compliant(f"{who} non dichiara debiti commerciali scaduti ({fmt.period(record.period)}).", figures=figures,
-                         evidence=evidence)
+            return violation(lambda: f"{who} dichiara debiti commerciali scaduti per {fmt.euro(debt)}"
+                             f"{creditors} ({fmt.period(record.period)}).", figures=figures, evidence=evidence)
+        return compliant(lambda: f"{who} non dichiara debiti commerciali scaduti "
+                         f"({fmt.period(record.period)}).", figures=figures, evidence=evidence)

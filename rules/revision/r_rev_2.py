@@ -57,14 +57,20 @@ class R_REV_2(Rule):
         figures = {"threshold_pct": threshold, "share_pct": share, "legal_threshold_pct": legal_threshold,
                    "legal_share_pct": legal_share, "law_version": law["id"]}
         evidence = ctx.evidence("price_revision")
-        problems = []
-        if threshold is not None and threshold > legal_threshold:
-            problems.append(f"soglia del {fmt.pct(threshold, 0)} invece del {fmt.pct(legal_threshold, 0)}")
-        if share is not None and share < legal_share:
-            problems.append(f"riconosce il {fmt.pct(share, 0)} invece dell'{fmt.pct(legal_share, 0)} "
-                            f"{law['share_basis']}")
-        if problems:
-            return violation(f"La clausola di revisione prezzi è meno favorevole di quella di legge "
-                             f"({law['legal_basis']}): {'; '.join(problems)}.", figures=figures, evidence=evidence)
+        high_threshold = threshold is not None and threshold > legal_threshold
+        low_share = share is not None and share < legal_share
+
+        def problems() -> str:  # formatted only when the message is read (see rules.base.Message)
+            found = []
+            if high_threshold:
+                found.append(f"soglia del {fmt.pct(threshold, 0)} invece del {fmt.pct(legal_threshold, 0)}")
+            if low_share:
+                found.append(f"riconosce il {fmt.pct(share, 0)} invece dell'{fmt.pct(legal_share, 0)} "
+                             f"{law['share_basis']}")
+            return "; ".join(found)
+
+        if high_threshold or low_share:
+            return violation(lambda: f"La clausola di revisione prezzi è meno favorevole di quella di legge "
+                             f"({law['legal_basis']}): {problems()}.", figures=figures, evidence=evidence)
         return compliant("La clausola di revisione prezzi rispetta soglia e percentuale di legge.",
                          figures=figures, evidence=evidence)

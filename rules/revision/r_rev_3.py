@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.common import sub_dict
@@ -11,6 +12,11 @@ WAGE_INDEX = re.compile(r"retribuzion|contrattual|\bir\b|salari|costo del lavoro
 PRICE_INDEX = re.compile(r"\bfoi\b|\bnic\b|\bipca\b|\bppi\b|prezzi al consumo|prezzi (alla )?produzione|"
                          r"indice dei prezzi|istat", re.IGNORECASE)
 CPV_WITH_WAGE_INDEX = ("85311", "85312", "85321", "85322")
+
+
+@lru_cache(maxsize=4096)  # CPV codes repeat across notices
+def wage_index_cpv(cpv: str) -> bool:
+    return re.sub(r"\D", "", cpv).startswith(CPV_WITH_WAGE_INDEX)
 
 
 class R_REV_3(Rule):
@@ -50,8 +56,7 @@ class R_REV_3(Rule):
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
         listed = ctx.value("cpv")
         cpvs = [ctx.cpv, *(listed if isinstance(listed, list) else [listed])]
-        digits = [re.sub(r"\D", "", str(c)) for c in cpvs if c]
-        if not any(d.startswith(CPV_WITH_WAGE_INDEX) for d in digits):
+        if not any(map(wage_index_cpv, map(str, filter(None, cpvs)))):
             return not_verifiable(f"regola per i CPV 85311/85312/85321/85322 (CPV della gara: {ctx.cpv or 'n.d.'})")
         clause = sub_dict(ctx, "price_revision") or {}
         if clause.get("present") is not True:

@@ -87,10 +87,13 @@ class R_REV_4(Rule):
         if first > cutoff:
             return not_verifiable(f"primo aumento del CCNL ({fmt.month(first)}) troppo recente per attendersi la "
                                   "revisione", figures=figures)
-        steps = ", ".join(fmt.month(s.valid_from) for _, s in crossed)
-        increase_text = f" (aumento stimato del costo orario {fmt.pct(increase, signed=True)})" if increase else ""
-        return violation(
-            f"Il contratto (CIG {run.cig}, iniziato il {fmt.day(start)}) ha attraversato gli aumenti del CCNL di "
-            f"{steps}{increase_text} senza revisione dei prezzi né variante registrata: verificare con la stazione "
-            f"appaltante l'adeguamento del corrispettivo.{' ' + ESTIMATE_NOTE if uses_estimate else ''}",
-            figures=figures, evidence=evidence, uses_estimate=uses_estimate)
+
+        def message() -> str:  # formatted only when read (see rules.base.Message)
+            steps = ", ".join(fmt.month(s.valid_from) for _, s in crossed)
+            rise = f" (aumento stimato del costo orario {fmt.pct(increase, signed=True)})" if increase else ""
+            note = f" {ESTIMATE_NOTE}" if uses_estimate else ""
+            return (f"Il contratto (CIG {run.cig}, iniziato il {fmt.day(start)}) ha attraversato gli aumenti del "
+                    f"CCNL di {steps}{rise} senza revisione dei prezzi né variante registrata: verificare con la "
+                    f"stazione appaltante l'adeguamento del corrispettivo.{note}")
+
+        return violation(message, figures=figures, evidence=evidence, uses_estimate=uses_estimate)

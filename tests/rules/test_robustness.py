@@ -1,5 +1,6 @@
 """Odd field shapes (strings for numbers, dicts for strings, empty lists...) never crash a rule: each
-still returns a verdict of its own, never the engine's "errore interno" fallback."""
+still returns a verdict of its own, never the engine's "errore interno" fallback, and a message that
+formats (messages are built when read, after the rule has returned)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def test_no_rule_crashes_on_odd_fields() -> None:
         for evaluation in evaluate(context_from_json({"notice": notice, "fields": fields}), CONFIG):
             assert "errore interno" not in (evaluation.verdict.reason or ""), (
                 evaluation.rule.code, fields, evaluation.verdict.reason)
+            assert "errore interno" not in evaluation.verdict.message, (evaluation.rule.code, fields)
 
 
 def test_malformed_notice_lists_are_input_errors() -> None:
