@@ -8,6 +8,7 @@ stand-ins for the portals' documents (which are not in the corpus).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -45,18 +46,19 @@ def json_page(relative: str, request: ReplayRequest) -> ReplayResponse:
 
 
 class Attachments:
-    """Serves corpus files as attachments: the n-th distinct URL of a site gets the n-th stand-in."""
+    """Serves corpus files as attachments: each URL gets a stand-in chosen by a hash of its path, so the
+    same URL always gets the same file whatever order the crawl's concurrent requests arrive in."""
 
     def __init__(self, corpus_dir: Path) -> None:
         self.corpus_dir = corpus_dir
-        self._assigned: dict[str, str] = {}
 
     def serve(self, request: ReplayRequest) -> ReplayResponse:
         path = request.path + ("?" + "&".join(f"{k}={v[0]}" for k, v in sorted(request.query.items())) if request.query else "")
         if path.lower().split("?", 1)[0].endswith(".p7m"):
             name = SIGNED_STAND_IN
         else:
-            name = self._assigned.setdefault(path, STAND_IN_DOCUMENTS[len(self._assigned) % len(STAND_IN_DOCUMENTS)])
+            digest = hashlib.sha256(path.encode()).digest()
+            name = STAND_IN_DOCUMENTS[digest[0] % len(STAND_IN_DOCUMENTS)]
         file = self.corpus_dir / name
         return ReplayResponse(200, file.read_bytes(), {
             # Portals often send files as octet-stream: the documents pipeline sniffs the bytes.
