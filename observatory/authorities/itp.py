@@ -211,7 +211,7 @@ def figures_from_rows(rows: list[list[str]]) -> list[PaymentFigure]:
                 if j < len(row):
                     _set(figure, metric, row[j])
                     figure.evidence = (figure.evidence + " | " if figure.evidence else "") + f"{row[0]}: {row[j]}"
-        return [f for f in by_column.values() if _has_value(f)]
+        return [f for f in by_column.values() if f.has_value()]
     metrics: dict[int, str] = {}
     if header_index is not None:
         for j, cell in enumerate(rows[header_index]):
@@ -232,13 +232,9 @@ def figures_from_rows(rows: list[list[str]]) -> list[PaymentFigure]:
             numbers = [c for j, c in enumerate(row) if j != period_col and parse_number(c) is not None]
             if numbers:
                 figure.itp_days = parse_number(numbers[0])
-        if _has_value(figure):
+        if figure.has_value():
             figures.append(figure)
     return figures
-
-
-def _has_value(figure: PaymentFigure) -> bool:
-    return figure.has_value()
 
 
 _METRIC_WORDS = {
@@ -284,7 +280,7 @@ def figures_from_text(text: str, *, page: int | None = None) -> list[PaymentFigu
                 _set(figure, metric, cell)
         else:
             _set(figure, _metric_of(line) or heading_metric or "itp", rest)
-        if _has_value(figure):
+        if figure.has_value():
             figures.append(figure)
     return figures
 
