@@ -45,9 +45,13 @@ def latest_itp(session: Session, authority_ids: Iterable[int]) -> dict[int, Paym
     return latest
 
 
-def _rank(row: PaymentIndicator) -> tuple[tuple[int, int, int], int, str]:
-    """Latest period first; for one period the national payment platform's figure (the official one,
-    computed by the RGS) before a copy or the authority's own; then the source name, so that the
-    choice never depends on the database's row order."""
-    official = 2 if row.source == "pcc" else 1 if row.source == "pcc_republished" else 0
-    return period_key(row.period), official, row.source
+def source_rank(source: str) -> tuple[int, str]:
+    """Which source's figure wins for one period: the national payment platform's (the official one,
+    computed by the RGS), then its copy on the authority's page, then the authority's own; then the
+    source name, so that the choice never depends on the database's row order. R-PAY-2 and R-PAY-3
+    break their ties with it too, so a digest and a rule never read different figures for one period."""
+    return (2 if source == "pcc" else 1 if source == "pcc_republished" else 0), source
+
+
+def _rank(row: PaymentIndicator) -> tuple[tuple[int, int, int], tuple[int, str]]:
+    return period_key(row.period), source_rank(row.source)

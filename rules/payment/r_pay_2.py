@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from db.queries.payments import source_rank
 from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.context import NoticeContext, PaymentRecord
@@ -33,9 +34,14 @@ def period_end(period: str) -> tuple[str, int, int]:
 
 
 def latest(records: list[PaymentRecord]) -> PaymentRecord | None:
-    """The record of the most recent period, among records with an ITP figure."""
+    """The record of the most recent period, among records with an ITP figure (for one period, the
+    source that `source_rank` puts first)."""
     usable = [r for r in records if r.itp_days is not None]
-    return max(usable, key=lambda r: period_end(r.period)) if usable else None
+    return max(usable, key=record_key) if usable else None
+
+
+def record_key(record: PaymentRecord) -> tuple[tuple[str, int, int], tuple[int, str]]:
+    return period_end(record.period), source_rank(record.source)
 
 
 class R_PAY_2(Rule):

@@ -4,7 +4,7 @@ from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.context import NoticeContext
 from rules.legal import LegalData
-from rules.payment.r_pay_2 import period_end
+from rules.payment.r_pay_2 import record_key
 
 
 class R_PAY_3(Rule):
@@ -48,7 +48,7 @@ class R_PAY_3(Rule):
             notes = [r.note for r in ctx.payments if r.note]
             return not_verifiable("stock dei debiti scaduti non pubblicato o non letto"
                                   + (f" ({notes[0]})" if notes else ""))
-        record = max(records, key=lambda r: period_end(r.period))
+        record = max(records, key=record_key)
         debt = float(record.overdue_debt or 0)
         figures = {"period": record.period, "overdue_debt": debt, "creditors_overdue": record.creditors_overdue,
                    "sign_convention": record.sign_convention, "source": record.source}
