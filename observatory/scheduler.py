@@ -107,19 +107,10 @@ def plan_lock_retry(due: dt.datetime, now: dt.datetime, *, retry: dt.timedelta, 
 
 
 def night_covered(session: Session, due: dt.datetime) -> bool:
-    """True when a full pipeline run (scheduled, caught up, retried, or a manual run of every source)
-    started after `due` or was still running at `due`: the night's work is done or under way."""
-    rows = session.execute(
-        select(RunRecord.started_at, RunRecord.finished_at, RunRecord.trigger, RunRecord.counts)
-        .where(RunRecord.stage == "pipeline", RunRecord.status.in_(DONE_STATUSES))
-        .order_by(RunRecord.started_at.desc())
-        .limit(50)
-    )
-    for started_at, finished_at, trigger, counts in rows:
-        full = trigger in ("schedule", "catch-up", "retry") or (counts or {}).get("scope", "all") == "all"
-        if full and (_aware(started_at) >= due or finished_at is None or _aware(finished_at) >= due):
-            return True
-    return False
+    """True when a full pipeline run (see _full_runs) started after `due` or was still running at
+    `due`: the night's work is done or under way."""
+    return any(_aware(started_at) >= due or finished_at is None or _aware(finished_at) >= due
+               for started_at, finished_at in _full_runs(session))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -294,21 +285,24 @@ def last_due(trigger: CronTrigger, now: dt.datetime, *, lookback: dt.timedelta =
     return due
 
 
-def last_full_run_start(session: Session) -> dt.datetime | None:
-    """When the latest nightly-equivalent pipeline run started: a scheduled one, or any run of every source.
-
-    A manual `observatory run --source X` does not stand in for the night; an interrupted run is caught up.
-    """
+def _full_runs(session: Session) -> Iterator[tuple[dt.datetime, dt.datetime | None]]:
+    """(started_at, finished_at) of the recent nightly-equivalent pipeline runs, latest first: scheduled,
+    caught up or retried ones, or a manual run of every source. A manual `observatory run --source X`
+    does not stand in for the night; an interrupted run does not count (it is caught up)."""
     rows = session.execute(
-        select(RunRecord.started_at, RunRecord.trigger, RunRecord.counts)
+        select(RunRecord.started_at, RunRecord.finished_at, RunRecord.trigger, RunRecord.counts)
         .where(RunRecord.stage == "pipeline", RunRecord.status.in_(DONE_STATUSES))
         .order_by(RunRecord.started_at.desc())
         .limit(50)
     )
-    for started_at, trigger, counts in rows:
+    for started_at, finished_at, trigger, counts in rows:
         if trigger in ("schedule", "catch-up", "retry") or (counts or {}).get("scope", "all") == "all":
-            return started_at
-    return None
+            yield started_at, finished_at
+
+
+def last_full_run_start(session: Session) -> dt.datetime | None:
+    """When the latest nightly-equivalent pipeline run started (see _full_runs)."""
+    return next((started_at for started_at, _ in _full_runs(session)), None)
 
 
 def plan_catch_up(session: Session, trigger: CronTrigger, now: dt.datetime, grace: dt.timedelta) -> dt.datetime | None:
