@@ -32,6 +32,9 @@ STEP_ID = re.compile(r"^\d{4}-\d{2}$")
 # Level labels of other CCNLs (UNEBA "4S", Multiservizi "2", ...): the T151 list is checked exactly.
 OTHER_LEVEL = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,9}$")
 MEMO_SIZE = 100_000  # entries of LegalData's look-up memo
+# The law topics of thresholds.yaml the rules read (each a list of versions with validity dates).
+THRESHOLD_TOPICS = ("revision", "award", "ccnl", "ccnl_secondary", "labour_cost", "social_clause", "anomaly",
+                    "revision_indices", "direct_award", "eu", "payment")
 _MISSING: Any = object()
 
 
@@ -112,11 +115,26 @@ class CcnlEntry:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """One calibrated option of a rule (calibration.yaml): the default value and where it comes from."""
+
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
 class ProfileLevel:
     pattern: re.Pattern[str]
     level: str
     status: str
-    from_2026: str | None = None
+    # The level from a later date (educators of early-childhood services: D1, then D2 from 1/1/2026).
+    later_level: str | None = None
+    later_from: dt.date | None = None
+
+    def level_on(self, date: dt.date) -> str:
+        if self.later_level and self.later_from and date >= self.later_from:
+            return self.later_level
+        return self.level
 
 
 class LegalData:
@@ -129,20 +147,32 @@ class LegalData:
         profiles: list[ProfileLevel],
         thresholds: dict[str, list[dict[str, Any]]],
         cas: list[dict[str, Any]],
+        calibration: dict[str, dict[str, Calibration]] | None = None,
     ) -> None:
         self.decrees = decrees
         self.ccnl = ccnl
         self.profiles = profiles
         self.thresholds = thresholds
         self.cas = cas
+        # Rule code -> option -> value with its source (calibration.yaml): the rules' default options.
+        self.calibration = calibration or {}
         self._ccnl_matches: dict[str, CcnlEntry | None] = {}
+        self._ccnl_codes = {e.code.upper(): e for e in ccnl if e.code}
         # (ccnl) -> sorted [(valid_from, decree id, step id)] across decrees: the table in force on a date.
         self._timeline: dict[str, list[tuple[dt.date, str, str]]] = {}
+        # The same steps by the date from which they could be known: a step becomes usable only when its
+        # decree is issued (DD 30/2024 was issued on 14/6/2024 with steps from 1/2/2024). A tender priced
+        # before that date could only use the previous decree (RULES_AUDIT.md §3 #3).
+        self._known: dict[str, list[tuple[dt.date, dt.date, str, str]]] = {}
         for decree in decrees.values():
             for step in decree.steps:
                 self._timeline.setdefault(decree.ccnl, []).append((step.valid_from, decree.id, step.id))
+                self._known.setdefault(decree.ccnl, []).append(
+                    (max(step.valid_from, decree.issued_on), step.valid_from, decree.id, step.id))
         for steps in self._timeline.values():
             steps.sort()
+        for known in self._known.values():
+            known.sort()
         # Look-ups by date, memoised: the data never change once loaded, and a run asks the same questions
         # (a few hundred publication dates a year) for every notice and rule. The answers are shared:
         # callers never mutate them. Keyed by (kind of look-up, arguments...).
@@ -171,6 +201,25 @@ class LegalData:
         _, decree_id, step_id = timeline[index]
         found = self.decrees[decree_id]
         return found, found.step(step_id)
+
+    def step_known_at(self, date: dt.date, ccnl: str = "T151", decree: str | None = None) -> tuple[Decree, Step] | None:
+        """The table an authority could use on `date`: the latest step whose decree was already issued and
+        that was already valid. Before DD 30/2024 was issued (14/6/2024) this is DD 7/2020's last step, even
+        though DD 30/2024's first step is valid retroactively from 1/2/2024 (that step still counts for the
+        contract's execution: `step_at`)."""
+        key = ("known", date, ccnl, decree)
+        found = self._by_date.get(key, _MISSING)
+        if found is _MISSING:
+            usable = [t for t in self._known.get(ccnl, []) if t[0] <= date and (decree is None or t[2] == decree)]
+            if usable:
+                # Among the steps knowable on the date, the one valid latest (a decree issued later may
+                # carry steps valid earlier than the previous decree's last one: not the case so far).
+                _, _, decree_id, step_id = max(usable, key=lambda t: (t[1], t[0]))
+                found = (self.decrees[decree_id], self.decrees[decree_id].step(step_id))
+            else:
+                found = None
+            self._remember(key, found)
+        return found  # type: ignore[no-any-return]
 
     def has_tables(self, ccnl: str) -> bool:
         return bool(self._timeline.get(ccnl))
@@ -220,6 +269,10 @@ class LegalData:
         if len(self._ccnl_matches) < MEMO_SIZE:
             self._ccnl_matches[text] = found
         return found
+
+    def ccnl_by_code(self, code: str) -> CcnlEntry | None:
+        """The registry entry of a CNEL code ("T151"), None when the registry does not know it."""
+        return self._ccnl_codes.get(re.sub(r"\s+", "", code).upper())
 
     def level_for_profile(self, profile: str, date: dt.date | None = None) -> ProfileLevel | None:
         lowered = profile.lower()
@@ -394,20 +447,26 @@ def load_legal_data(data_dir: Path = DATA_DIR, tables_dir: Path | None = None,
     for item in profiles_override or _yaml(data_dir / "profiles.yaml").get("profiles") or []:
         where = f"profiles {item.get('pattern')}"
         _require(item, ("pattern", "level", "status"), where)
-        for level in (item["level"], item.get("from_2026")):
+        if "from_2026" in item:
+            raise LegalDataError(f"{where}: from_2026 is now later_level with its date later_from (YYYY-MM-DD)")
+        for level in (item["level"], item.get("later_level")):
             if level is not None and level not in LEVELS:
                 raise LegalDataError(f"{where}: unknown level {level!r}")
+        if bool(item.get("later_level")) != bool(item.get("later_from")):
+            raise LegalDataError(f"{where}: later_level and later_from go together")
+        later_from = _date(item["later_from"], where) if item.get("later_from") else None
         try:
             pattern = re.compile(item["pattern"])
         except re.error as exc:
             raise LegalDataError(f"{where}: bad regular expression: {exc}") from None
-        profiles.append(ProfileLevel(pattern, item["level"], item["status"], item.get("from_2026")))
+        profiles.append(ProfileLevel(pattern, item["level"], item["status"], item.get("later_level"), later_from))
 
     thresholds_raw = _yaml(data_dir / "thresholds.yaml")
     thresholds = {topic: _versions(raw, topic) for topic, raw in thresholds_raw.items()}
-    for topic in ("revision", "award", "direct_award", "eu", "payment"):
+    for topic in THRESHOLD_TOPICS:
         if topic not in thresholds:
             raise LegalDataError(f"thresholds.yaml: topic {topic!r} missing")
+    calibration = _calibration(_yaml(data_dir / "calibration.yaml"))
 
     cas = []
     for item in _yaml(data_dir / "cas_prices.yaml").get("capitolati") or []:
@@ -423,7 +482,26 @@ def load_legal_data(data_dir: Path = DATA_DIR, tables_dir: Path | None = None,
         if item["labour_table"] not in decrees:
             raise LegalDataError(f"{where}: labour_table {item['labour_table']!r} is not a known decree")
         cas.append(version)
-    return LegalData(decrees, ccnl, profiles, thresholds, cas)
+    return LegalData(decrees, ccnl, profiles, thresholds, cas, calibration)
+
+
+def _calibration(raw: Any) -> dict[str, dict[str, Calibration]]:
+    """calibration.yaml: {RULE: {option: {value, source}}}, each value a number, a boolean or a string."""
+    if not isinstance(raw, dict):
+        raise LegalDataError("calibration.yaml: must map rule codes to their options")
+    out: dict[str, dict[str, Calibration]] = {}
+    for code, options in raw.items():
+        if not isinstance(options, dict) or not options:
+            raise LegalDataError(f"calibration.yaml {code}: must map option names to {{value, source}}")
+        for key, item in options.items():
+            where = f"calibration.yaml {code}.{key}"
+            if not isinstance(item, dict):
+                raise LegalDataError(f"{where}: must be {{value, source}}")
+            _require(item, ("value", "source"), where)
+            if isinstance(item["value"], dict | list):
+                raise LegalDataError(f"{where}: value must be a number, a boolean or a string")
+            out.setdefault(str(code), {})[str(key)] = Calibration(item["value"], str(item["source"]))
+    return out
 
 
 @lru_cache(maxsize=8)

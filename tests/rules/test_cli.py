@@ -39,7 +39,8 @@ def test_rules_list() -> None:
     items = json.loads(result.output)
     assert len(items) == 26
     base2 = next(i for i in items if i["rule"] == "R-BASE-2")
-    assert base2["legal_basis"].startswith("art. 41") and base2["severity"] == "critical" and base2["version"] == "1"
+    assert base2["legal_basis"].startswith("art. 41") and base2["severity"] == "critical" and base2["version"] == "2"
+    assert base2["options"]["tolerance_estimated_pct"] == 2.0
 
 
 def test_rules_docs_are_generated_from_the_docstrings() -> None:
@@ -47,7 +48,11 @@ def test_rules_docs_are_generated_from_the_docstrings() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("\n## R-") == 26
     assert "## R-BASE-2 — The labour cost of the tender is below the Ministry table cost" in result.output
-    assert "**Flagged example**" in result.output and "`tolerance_pct` = 0.0" in result.output
+    assert "**Flagged example.**" in result.output and "- `tolerance_pct` = 1.0: CCNL_COSTS.md §7" in result.output
+    # Per rule: the legal basis with its date, and what the rule does not flag.
+    base1 = result.output.split("## R-BASE-1", 1)[1].split("\n## ", 1)[0]
+    assert "**Legal basis.** Art. 41 c. 14 D.Lgs. 36/2023, from 1/7/2023" in base1
+    assert "**Does not flag.** A discount applied to a base that includes the labour cost" in base1
 
 
 def test_rules_check_json(tmp_path: Path) -> None:
@@ -100,7 +105,7 @@ def test_rules_run_outputs_and_explain(settings_env, engine, tmp_path: Path) -> 
 
     explain = runner.invoke(cli, ["rules", "explain", str(notice_id)])
     assert explain.exit_code == 0, explain.output
-    assert "R-BASE-2 v1: violation (critical)" in explain.output
+    assert "R-BASE-2 v2: violation (critical)" in explain.output
     assert "p. 4" in explain.output and "costi della manodopera" in explain.output
     assert "scope: in" in explain.output
     assert "lifecycle:" in explain.output and "Pubblicazione" in explain.output
