@@ -181,31 +181,50 @@ def _emit(text: str, output: Path | None) -> None:
 
 @rules_group.command("check")
 @click.argument("notice_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help='Print [{"rule", "result", "severity", "message", "figures", "evidence"}].')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print [{"rule", "applicable", "result", "severity", "message", "figures", "evidence"}].')
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def rules_check(notice_file: Path, as_json: bool, config_path: Path | None) -> None:
-    """Evaluate every rule on one notice described in a JSON file ({"notice": {...}, "fields": {...}})."""
+    """Evaluate every rule on one notice described in a JSON file ({"notice": {...}, "fields": {...}}).
+
+    The file is checked first: unknown keys, wrong types, dates not in ISO form (YYYY-MM-DD) and unknown
+    regions are refused with the accepted values; `cpv` may be a list and `ccnl` a name or the extraction's
+    object {"name", "cnel_code", "matched_text"}. A notice out of scope gets no verdict."""
     from rules.context import context_from_json
     from rules.engine import evaluate
     from rules.errors import NoticeInputError
+    from rules.notice_input import unused_fields
 
     try:
         payload = json.loads(notice_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise NoticeInputError(f"notice file not found: {notice_file}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise NoticeInputError(f"{notice_file}: not valid JSON: {exc}") from None
-    ctx = context_from_json(payload)
+    ctx = context_from_json(payload, region=_region_of_notice)
     results = evaluate(ctx, _config(config_path))
+    if ignored := unused_fields(payload if isinstance(payload, dict) else {}):
+        click.echo(f"campi non letti da alcuna regola: {', '.join(ignored)}", err=True)
     if as_json:
-        out = [{k: v for k, v in e.as_dict().items() if k in ("rule", "result", "severity", "message", "figures",
-                                                               "evidence", "reason", "uses_estimate")}
+        out = [{"applicable": e.applicable,
+                **{k: v for k, v in e.as_dict().items() if k in ("rule", "result", "severity", "message", "figures",
+                                                               "evidence", "reason", "uses_estimate")}}
                for e in results]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     click.echo(f"ambito: {ctx.scope.describe()}")
+    if not ctx.scope.in_scope:
+        click.echo("nessuna verifica: la gara è fuori ambito")
+        return
     for e in results:
         click.echo(f"{e.rule.code:<9} {e.verdict.result:<14} {e.severity:<8} {e.verdict.message}")
+
+
+def _region_of_notice(value: str) -> str | None:
+    from observatory import geo
+
+    found = geo.region(value)
+    return found.code if found is not None else None
 
 
 @rules_group.command("explain")
