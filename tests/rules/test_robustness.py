@@ -4,9 +4,8 @@ formats (messages are built when read, after the rule has returned)."""
 
 from __future__ import annotations
 
-import random
-
 import datetime as dt
+import random
 
 from rules.config import parse_config
 from rules.context import ExecutionRecord, NoticeContext, PaymentRecord, context_from_json
