@@ -5,6 +5,7 @@ from typing import Any
 
 from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
+from rules.base_price.r_base_2 import tables_ccnl
 from rules.common import law_in_force
 from rules.context import ExecutionRecord, NoticeContext
 from rules.labour import StaffCost, StaffCostError, staff_cost
@@ -114,10 +115,13 @@ class R_ANOM_2(Rule):
         if award.start_on is None or award.end_on is None or not months:
             return None, ("periodo dell'aggiudicazione o durata del contratto non noti: le ore del personale e "
                           "l'importo aggiudicato potrebbero riferirsi a periodi diversi (rinnovi, proroghe)")
+        ccnl, reason = tables_ccnl(ctx, legal)
+        if ccnl is None:
+            return None, reason
         award_months = months_between(award.start_on, award.end_on)
         scale = award_months / months
         try:
-            cost = staff_cost(ctx, legal, date, scale=scale)
+            cost = staff_cost(ctx, legal, date, ccnl=ccnl, scale=scale)
         except StaffCostError as exc:
             return None, str(exc)
         safety = (ctx.number("safety_costs") or 0.0) * scale

@@ -4,7 +4,7 @@ import re
 
 from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
-from rules.base_price.r_base_2 import old_table_match
+from rules.base_price.r_base_2 import old_table_match, tables_ccnl
 from rules.common import law_in_force
 from rules.context import NoticeContext
 from rules.labour import StaffCostError, implausible, staff_cost
@@ -78,21 +78,24 @@ class R_CAS_1(Rule):
             return not_applicable  # type: ignore[return-value]
         assert ctx.published_on is not None
         labour = ctx.number("labour_cost")
+        ccnl, reason = tables_ccnl(ctx, legal)
+        if ccnl is None:
+            return not_verifiable(reason)
         try:
-            current = staff_cost(ctx, legal, ctx.published_on) if labour is not None else None
+            current = staff_cost(ctx, legal, ctx.published_on, ccnl=ccnl) if labour is not None else None
         except StaffCostError:
             current = None
         if labour is not None and current is not None:
-            return self._by_figures(ctx, legal, labour, current)
+            return self._by_figures(ctx, legal, labour, current, ccnl)
         return self._by_citation(ctx, legal)
 
-    def _by_figures(self, ctx: NoticeContext, legal: LegalData, labour: float, current) -> Verdict:  # type: ignore[no-untyped-def]
+    def _by_figures(self, ctx: NoticeContext, legal: LegalData, labour: float, current, ccnl: str) -> Verdict:  # type: ignore[no-untyped-def]
         implied = labour / current.hours
         if (reason := implausible(implied, current.hourly)) is not None:
             return not_verifiable(reason)
         gap = (implied - current.hourly) / current.hourly * 100
         tolerance = float(self.options["tolerance_estimated_pct" if current.uses_estimate else "tolerance_pct"])
-        old = old_table_match(ctx, legal, current, implied, "T151", float(self.options["match_tolerance_pct"]))
+        old = old_table_match(ctx, legal, current, implied, ccnl, float(self.options["match_tolerance_pct"]))
         uses_estimate = current.uses_estimate or (old is not None and old.uses_estimate)
         figures = {"labour_cost": labour, "implied_hourly_cost": round(implied, 4), **current.as_figures(),
                    "gap_pct": round(gap, 2), "tolerance_pct": tolerance}

@@ -4,6 +4,7 @@ import datetime as dt
 
 from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
+from rules.base_price.r_base_2 import tables_ccnl
 from rules.context import NoticeContext
 from rules.labour import StaffCostError, staff_cost
 from rules.legal import Decree, LegalData, Step, decree_label
@@ -24,10 +25,11 @@ class R_REV_4(Rule):
         Art. 60 c. 2 D.Lgs. 36/2023 (services, from 1/7/2023; lett. b after the correttivo from 31/12/2024):
         the revision operates only when the cost varies by more than 5 % of the contract (`thresholds.yaml`
         topic `revision`); art. 9 (contractual balance) and art. 120 (modifications). There is no duty to
-        adjust for every CCNL step (RULES_AUDIT.md §3 #9). For contracts tendered before 1/7/2023 the same 5 %
-        is used as the measure of materiality (art. 29 DL 4/2022 had the same threshold), and the figures
-        say so. The CCNL steps are the Ministry tables' (DD 7/2020, DD 30/2024), each valid from its own date
-        even when its decree was issued later.
+        adjust for every CCNL step (RULES_AUDIT.md §3 #9). For contracts tendered before 1/7/2023 (D.Lgs. 50/2016) the
+        same 5 % serves only as a measure of materiality, not as their statutory trigger, and the figures
+        say so (`trigger_basis`). The CCNL steps are the Ministry tables' (DD 7/2020, DD 30/2024) of the CCNL the tender names
+        (the Cooperative sociali's when a social service names none), each valid from its own date even when
+        its decree was issued later.
 
     Methodology:
         From the execution data (ANAC BDNCP, `contract_execution`). The offer is priced on the table that
@@ -77,10 +79,13 @@ class R_REV_4(Rule):
         priced_on = ctx.published_on or run.awarded_on or start
         figures = {"cig": run.cig, "start_on": start.isoformat(),
                    "end_on": run.end_on.isoformat() if run.end_on else None, "priced_on": priced_on.isoformat()}
-        priced = legal.step_known_at(priced_on)
+        ccnl, reason = tables_ccnl(ctx, legal)
+        if ccnl is None:
+            return not_verifiable(reason, figures=figures)
+        priced = legal.step_known_at(priced_on, ccnl)
         if priced is None:
             return not_verifiable("offerta anteriore alla prima tabella ministeriale caricata", figures=figures)
-        crossed = [(d, s) for d, s in legal.steps_between(priced[1].valid_from, end)]
+        crossed = list(legal.steps_between(priced[1].valid_from, end, ccnl))
         law = legal.threshold("revision", priced_on)
         trigger_basis = "art. 60" if law is not None else "soglia dell'art. 60 usata come rilevanza"
         law = law or legal.thresholds["revision"][0]
@@ -91,7 +96,7 @@ class R_REV_4(Rule):
         if not crossed:
             return compliant("Il contratto non ha attraversato aumenti del CCNL rispetto alla tabella su cui è stato "
                              "prezzato.", figures=figures)
-        increases = self._increases(ctx, legal, priced, crossed)
+        increases = self._increases(ctx, legal, priced, crossed, ccnl)
         if increases is None:
             return not_verifiable("costi di tabella dei livelli del personale non disponibili", figures=figures)
         cumulative, levels, uses_estimate = increases
@@ -133,16 +138,18 @@ class R_REV_4(Rule):
 
     @staticmethod
     def _increases(ctx: NoticeContext, legal: LegalData, priced: tuple[Decree, Step],
-                   crossed: list[tuple[Decree, Step]]) -> tuple[list[float], list[str], bool] | None:
+                   crossed: list[tuple[Decree, Step]], ccnl: str) -> tuple[list[float], list[str], bool] | None:
         """Cumulative increase (%) at each crossed step, the levels used, and whether an estimate was used."""
         try:
-            base = staff_cost(ctx, legal, priced[1].valid_from, decree=priced[0].id, known=False)
-            costs = [staff_cost(ctx, legal, s.valid_from, decree=d.id, known=False) for d, s in crossed]
+            base = staff_cost(ctx, legal, priced[1].valid_from, decree=priced[0].id, ccnl=ccnl, known=False)
+            costs = [staff_cost(ctx, legal, s.valid_from, decree=d.id, ccnl=ccnl, known=False) for d, s in crossed]
         except StaffCostError:
             base = None
         if base is not None:
             return ([(c.hourly / base.hourly - 1) * 100 for c in costs], base.levels,
                     base.uses_estimate or any(c.uses_estimate for c in costs))
+        if ccnl != "T151":
+            return None  # the A1 proxy is the Cooperative sociali's lowest level
         before = legal.figure(priced[0], priced[1], "A1")
         after = [legal.figure(d, s, "A1") for d, s in crossed]
         if before is None or any(a is None for a in after):
