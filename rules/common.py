@@ -45,19 +45,28 @@ def field_not_found(label: str) -> Verdict:
 def law_in_force(ctx: NoticeContext, legal: LegalData, topic: str) -> tuple[dict[str, Any] | None, Verdict | None]:
     """The law version of `topic` in force on the publication date, or the not_verifiable verdict that says
     why none applies (no date, or a notice published before the text applied)."""
-    if ctx.published_on is None:
-        return None, not_verifiable("data di pubblicazione sconosciuta: norma applicabile non individuabile")
-    law = legal.threshold(topic, ctx.published_on)
-    if law is None:
-        return None, not_verifiable(_before_reason(legal, topic, ctx.published_on))
-    return law, None
+    date = ctx.published_on
+    if date is None:
+        return None, _NO_DATE
+    laws = legal.laws
+    found = laws.get((topic, date))
+    if found is None:  # every rule asks for every notice: one dictionary look-up once known
+        if len(laws) > 100_000:
+            laws.clear()
+        found = laws[(topic, date)] = _law(legal, topic, date)
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _before_reason(legal: LegalData, topic: str, date: dt.date) -> str:
+def _law(legal: LegalData, topic: str, date: dt.date) -> tuple[dict[str, Any] | None, Verdict | None]:
+    law = legal.threshold(topic, date)
+    if law is not None:
+        return law, None
     first = legal.thresholds[topic][0]
-    return (f"gara pubblicata il {fmt.day(date)}, prima che si applicasse {first['legal_basis']} "
-            f"(dal {fmt.day(first['valid_from'])})")
+    return None, not_verifiable(f"gara pubblicata il {fmt.day(date)}, prima che si applicasse {first['legal_basis']} "
+                                f"(dal {fmt.day(first['valid_from'])})")
+
+
+_NO_DATE = not_verifiable("data di pubblicazione sconosciuta: norma applicabile non individuabile")
 
 
 class NamedCcnl(NamedTuple):
@@ -110,6 +119,14 @@ def _split_names(text: str) -> tuple[NamedCcnl, ...]:
     else:
         pieces = [text]
     return tuple(NamedCcnl(p) for p in pieces)
+
+
+def ctx_ccnls(ctx: NoticeContext) -> list[NamedCcnl]:
+    """The agreements the notice's `ccnl` field names, worked out once per notice (six rules ask)."""
+    found = ctx._ccnls
+    if found is None:
+        found = ctx._ccnls = named_ccnls(ctx.value("ccnl"))
+    return found
 
 
 def ccnl_names(value: Any) -> list[str]:

@@ -94,6 +94,8 @@ class NoticeContext:
     _criterion: tuple[str | None, list[dict[str, Any]]] | None = field(default=None, init=False, repr=False,
                                                                        compare=False)
     _unread_reason: str | None = field(default=None, init=False, repr=False, compare=False)
+    _cpvs: list[str] | None = field(default=None, init=False, repr=False, compare=False)  # rules.scope.notice_cpvs
+    _ccnls: list[Any] | None = field(default=None, init=False, repr=False, compare=False)  # rules.common.ctx_ccnls
 
     def __post_init__(self) -> None:
         values, sources = self._values, self._sources

@@ -177,6 +177,8 @@ class LegalData:
         # (a few hundred publication dates a year) for every notice and rule. The answers are shared:
         # callers never mutate them. Keyed by (kind of look-up, arguments...).
         self._by_date: dict[tuple[Any, ...], Any] = {}
+        # (topic, date) -> (law version, or the not_verifiable verdict saying why none applies): rules.common
+        self.laws: dict[tuple[str, dt.date], tuple[Any, Any]] = {}
 
     def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
         if len(self._by_date) >= MEMO_SIZE:  # a long-lived process: start over rather than grow without bound

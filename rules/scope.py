@@ -77,6 +77,11 @@ WORKS_TITLE = re.compile(r"^\W*(lavori|opere|interventi (edili|di (manutenzione|
 SUPPLY_TITLE = re.compile(r"^\W*(fornitur[ae]|acquisto|acquisizione di beni|noleggio)\b(?![^.;]{0,40}\bservizi?o?\b)",
                           re.IGNORECASE)
 DIRECT_AWARD = re.compile(r"affidamento diretto", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # a few procedure names, read for every notice
+def _direct_award(procedure: str) -> bool:
+    return DIRECT_AWARD.search(procedure) is not None
 # Market surveys and prior-information notices: the clauses come with the later invitation letter.
 PRELIMINARY = re.compile(r"indagine di mercato|manifestazion[ei] di interesse|avviso esplorativo|preinformazione|"
                          r"consultazione preliminare", re.IGNORECASE)
@@ -115,6 +120,7 @@ def _cpv8(cpv: str | None) -> str:
     return re.sub(r"\D", "", cpv or "")[:8]
 
 
+@lru_cache(maxsize=4096)
 def contract_type_of_cpv(cpv8: str) -> str | None:
     """'works', 'supplies' or 'services' from a CPV's division; None for no CPV."""
     if len(cpv8) < 2:
@@ -159,7 +165,10 @@ def _cpv_signals(cpvs: tuple[str, ...]) -> tuple[str | None, str | None, str | N
 
 
 def notice_cpvs(ctx: NoticeContext) -> list[str]:
-    """The notice's CPVs as 8 digits, the main one first: the notice's own, the documents' list, the lots'."""
+    """The notice's CPVs as 8 digits, the main one first: the notice's own, the documents' list, the lots'.
+    Worked out once per notice (the classifier and several rules ask); callers never mutate it."""
+    if ctx._cpvs is not None:
+        return ctx._cpvs
     cpvs = [cpv] if (cpv := _cpv8(ctx.cpv)) else []
     field_cpv = ctx.value("cpv")
     for item in field_cpv if isinstance(field_cpv, list) else [field_cpv]:
@@ -168,26 +177,27 @@ def notice_cpvs(ctx: NoticeContext) -> list[str]:
     for lot in ctx.lots:
         if (cpv := _cpv8(str(lot.get("cpv") or ""))) and cpv not in cpvs:
             cpvs.append(cpv)
+    ctx._cpvs = cpvs
     return cpvs
 
 
-def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
-    tags: set[str] = set()
-    reasons: list[str] = []
-    cpvs = notice_cpvs(ctx)
-    social_words, cas_words, preliminary, title_kind, care_place = _text_signals(
-        ctx.title, ctx.description, ctx.authority_name)
+@lru_cache(maxsize=65536)
+def _object(title: str, description: str | None, authority_name: str | None,
+            cpvs: tuple[str, ...]) -> tuple[str, frozenset[str], tuple[str, ...], str | None, bool]:
+    """What the contract's object says, whatever the notice's figures: contract type, the tags it gives
+    (social, cas, care_catering), their reasons, the labour-intensive CPV, and whether the notice is a
+    preliminary one. Memoised: titles and CPVs repeat across notices, and the regexes are most of the cost."""
+    social_words, cas_words, preliminary, title_kind, care_place = _text_signals(title, description, authority_name)
     # Works and supplies CPVs say nothing about services: only the services' CPVs give signals.
     service_cpvs = tuple(c for c in cpvs if contract_type_of_cpv(c) == "services")
     social_cpv, labour_cpv, care_catering_cpv, catering_cpv = _cpv_signals(service_cpvs)
     main = cpvs[0] if cpvs else ""
     contract_type = contract_type_of_cpv(main) or title_kind or "services"
     if contract_type != "services" and not service_cpvs:
-        reasons.append(f"appalto di {CONTRACT_TYPES[contract_type]}"
-                       + (f" (CPV {main})" if main else " (dal titolo)"))
-        return Scope(frozenset(_side_tags(ctx, legal, preliminary, reasons)), tuple(reasons), contract_type)
-    contract_type = "services"
-
+        reason = f"appalto di {CONTRACT_TYPES[contract_type]}" + (f" (CPV {main})" if main else " (dal titolo)")
+        return contract_type, frozenset(), (reason,), None, preliminary
+    tags: set[str] = set()
+    reasons: list[str] = []
     if social_cpv:
         tags.add("social")
         reasons.append(f"CPV {social_cpv} di servizi sociali, socio-sanitari o educativi")
@@ -195,21 +205,28 @@ def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
         tags.add("social")
         reasons.append(f"oggetto: servizio alla persona («{social_words}»)"
                        + (f", CPV generico {main}" if main else ", nessun CPV"))
-
     if cas_words:
         tags.update(("cas", "social"))
         reasons.append("accoglienza di richiedenti protezione internazionale (CAS)")
-
     if care_catering_cpv or (catering_cpv and care_place):
         tags.add("care_catering")
         reasons.append("ristorazione ospedaliera, assistenziale o scolastica (art. 108 c. 2 lett. a)"
                        + (f": CPV {care_catering_cpv}" if care_catering_cpv else ""))
+    return "services", frozenset(tags), tuple(reasons), labour_cpv, preliminary
 
+
+def classify(ctx: NoticeContext, legal: LegalData) -> Scope:
+    contract_type, object_tags, object_reasons, labour_cpv, preliminary = _object(
+        ctx.title, ctx.description, ctx.authority_name, tuple(notice_cpvs(ctx)))
+    reasons = list(object_reasons)
+    if contract_type != "services":
+        return Scope(frozenset(_side_tags(ctx, legal, preliminary, reasons)), tuple(reasons), contract_type)
+    tags = set(object_tags)
     labour, base = ctx.number("labour_cost"), ctx.base_amount
-    # The 50 % definition has not changed since D.Lgs. 50/2016: without a date the latest version serves.
-    award = (legal.threshold("award", ctx.published_on) if ctx.published_on else None) or legal.thresholds["award"][-1]
-    share_cap = float(award["labour_intensive_share_pct"])
     if labour and base:
+        # The 50 % definition has not changed since D.Lgs. 50/2016: without a date the latest version serves.
+        award = (legal.threshold("award", ctx.published_on) if ctx.published_on else None) or legal.thresholds["award"][-1]
+        share_cap = float(award["labour_intensive_share_pct"])
         share = labour / base * 100
         if share >= share_cap:
             tags.add("labour_intensive")
@@ -228,9 +245,11 @@ def _side_tags(ctx: NoticeContext, legal: LegalData, preliminary: bool, reasons:
     """Tags about the procedure and the data known, whatever the contract's object."""
     tags = set()
     procedure = ctx.procedure or ""
+    if not procedure and not preliminary and not ctx.executions and "procedure" not in ctx._values:
+        return tags
     if field_procedure := ctx.value("procedure"):  # the feed's and the documents' procedure, read together
         procedure = f"{procedure} {field_procedure}" if procedure else str(field_procedure)
-    if DIRECT_AWARD.search(procedure):
+    if procedure and _direct_award(procedure):
         tags.add("direct_award")
         limit = legal.threshold("direct_award", ctx.published_on) if ctx.published_on else None
         amount = ctx.base_amount

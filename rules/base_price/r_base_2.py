@@ -4,7 +4,7 @@ import datetime as dt
 
 from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import law_in_force, named_ccnls, registry_entry
+from rules.common import ctx_ccnls, law_in_force, registry_entry
 from rules.context import NoticeContext
 from rules.labour import StaffCost, StaffCostError, implausible, staff_cost
 from rules.legal import LegalData, decree_label
@@ -114,7 +114,7 @@ class R_BASE_2(Rule):
         gap_pct = (implied - cost.hourly) / cost.hourly * 100
         gap_eur = labour - cost.total
         figures = {"labour_cost": labour, "implied_hourly_cost": round(implied, 4), **cost.as_figures(), "ccnl": ccnl,
-                   "ccnl_assumed": not named_ccnls(ctx.value("ccnl")),
+                   "ccnl_assumed": not ctx_ccnls(ctx),
                    "gap_eur": round(gap_eur, 2), "gap_pct": round(gap_pct, 2), "published_on": ctx.published_on.isoformat()}
         uses_estimate = cost.uses_estimate
         rise: StaffCost | None = None  # the table at the end of the contract, when the tender falls below it
@@ -164,7 +164,7 @@ class R_BASE_2(Rule):
 
 def tables_ccnl(ctx: NoticeContext, legal: LegalData) -> tuple[str | None, str]:
     """The CNEL code whose Ministry tables measure the tender, or None with the Italian reason."""
-    named = named_ccnls(ctx.value("ccnl"))
+    named = ctx_ccnls(ctx)
     if named:
         codes = []
         for n in named:

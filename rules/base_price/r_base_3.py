@@ -66,8 +66,10 @@ class R_BASE_3(Rule):
             missing = "importo a base di gara" if base is None else "costi della manodopera"
             return not_verifiable(f"{missing}: dato non trovato")
         safety = ctx.number("safety_costs") or 0.0
-        base_text = " ".join(str(e.get("text") or "") for e in ctx.evidence("base_amount", "safety_costs"))
-        net_of_safety = ctx.value("base_amount_excludes_safety") is True or bool(SAFETY_EXCLUDED.search(base_text))
+        net_of_safety = ctx.value("base_amount_excludes_safety") is True
+        if not net_of_safety and labour + safety > base:  # the wording matters only when the parts exceed the base
+            base_text = " ".join(str(e.get("text") or "") for e in ctx.evidence("base_amount", "safety_costs"))
+            net_of_safety = bool(SAFETY_EXCLUDED.search(base_text))
         whole = base + safety if net_of_safety else base
         total = labour + safety
         figures = {"base_amount": base, "labour_cost": labour, "safety_costs": safety, "sum": round(total, 2),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rules.base import Rule, Verdict, compliant
-from rules.common import ccnl_names, law_in_force, missing_clause
+from rules.common import ctx_ccnls, law_in_force, missing_clause
 from rules.context import NoticeContext
 from rules.legal import LegalData
 
@@ -55,7 +55,7 @@ class R_CCNL_1(Rule):
         law, not_applicable = law_in_force(ctx, legal, "ccnl")
         if law is None:
             return not_applicable  # type: ignore[return-value]
-        names = ccnl_names(ctx.value("ccnl"))
+        names = [n.label for n in ctx_ccnls(ctx)]
         if names:
             return compliant(lambda: f"La gara indica il CCNL applicabile: {'; '.join(names)}.",
                              figures={"ccnl": names, "law_version": law["id"]}, evidence=ctx.evidence("ccnl"))

@@ -5,7 +5,7 @@ import re
 from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
 from rules.ccnl.r_ccnl_2 import SECTOR_LABELS, activity
-from rules.common import law_in_force, named_ccnls
+from rules.common import ctx_ccnls, law_in_force
 from rules.context import NoticeContext, to_float
 from rules.labour import StaffCostError, staff_cost
 from rules.legal import LegalData
@@ -76,7 +76,7 @@ class R_CCNL_3(Rule):
     legal_basis = "art. 11 c. 2-bis D.Lgs. 36/2023 (D.Lgs. 209/2024)"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        named = named_ccnls(ctx.value("ccnl"))
+        named = ctx_ccnls(ctx)
         if not named:
             return not_verifiable("nessun CCNL indicato nei documenti (vedi R-CCNL-1)")
         law, not_applicable = law_in_force(ctx, legal, "ccnl_secondary")
@@ -91,6 +91,11 @@ class R_CCNL_3(Rule):
         if main is None or not isinstance(staff, list) or not staff:
             return not_verifiable("ripartizione delle prestazioni per attività non disponibile (serve la tabella del "
                                   "personale con profili e ore)")
+        names = [n.label for n in named]
+        if not any(isinstance(r, dict) and profile_activity(str(r.get("profile") or "")) for r in staff):
+            return compliant("Il personale richiesto è tutto dell'attività principale: nessuna prestazione accessoria "
+                             "di altra attività.", figures={"main_activity": main, "other_share_pct": 0.0, "ccnl": names,
+                                                            "law_version": law["id"]})
         weights = self._weights(ctx, legal, staff)
         if not weights:
             return not_verifiable("tabella del personale senza ore utilizzabili")
@@ -101,7 +106,6 @@ class R_CCNL_3(Rule):
         total = sum(by_activity.values())
         other_share = (total - by_activity.get(main, 0.0)) / total * 100
         threshold = float(law["share_pct"])
-        names = [n.label for n in named]
         figures = {"main_activity": main, "shares_by_activity": {k: round(v / total * 100, 2) for k, v in by_activity.items()},
                    "other_share_pct": round(other_share, 2), "threshold_pct": threshold, "ccnl": names,
                    "law_version": law["id"]}

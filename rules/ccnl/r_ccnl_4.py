@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import law_in_force, named_ccnls, registry_entry
+from rules.common import ctx_ccnls, law_in_force, registry_entry
 from rules.context import NoticeContext
 from rules.legal import LegalData
 
@@ -51,7 +51,7 @@ class R_CCNL_4(Rule):
     legal_basis = "art. 11 c. 1, 3 e 4 D.Lgs. 36/2023; Allegato I.01"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        named = named_ccnls(ctx.value("ccnl"))
+        named = ctx_ccnls(ctx)
         if not named:
             return not_verifiable("nessun CCNL indicato nei documenti (vedi R-CCNL-1)")
         law, not_applicable = law_in_force(ctx, legal, "ccnl")

@@ -96,11 +96,11 @@ class R_REV_4(Rule):
         if not crossed:
             return compliant("Il contratto non ha attraversato aumenti del CCNL rispetto alla tabella su cui è stato "
                              "prezzato.", figures=figures)
-        increases = self._increases(ctx, legal, priced, crossed, ccnl)
+        # The increase at the last step first; the step that passed the trigger is looked for only when needed.
+        increases = self._increases(ctx, legal, priced, crossed[-1:], ccnl)
         if increases is None:
             return not_verifiable("costi di tabella dei livelli del personale non disponibili", figures=figures)
-        cumulative, levels, uses_estimate = increases
-        final = cumulative[-1]
+        (final,), levels, uses_estimate = increases
         figures |= {"estimated_increase_pct": round(final, 2), "levels": levels}
         first = crossed[0][1].valid_from
         adjustments = [
@@ -118,7 +118,8 @@ class R_REV_4(Rule):
                              f"su cui è stato prezzato il contratto: non supera la soglia di revisione del "
                              f"{fmt.pct(trigger, 0)} ({law['legal_basis']}).",
                              figures=figures, evidence=evidence, uses_estimate=uses_estimate)
-        passed = next(s for (_, s), pct in zip(crossed, cumulative, strict=True) if pct > trigger)
+        cumulative, _, uses_estimate = self._increases(ctx, legal, priced, crossed, ccnl) or ([final], levels, uses_estimate)
+        passed = next((s for (_, s), pct in zip(crossed, cumulative, strict=False) if pct > trigger), crossed[-1][1])
         figures["trigger_passed_on"] = passed.valid_from.isoformat()
         if passed.valid_from > ctx.today - dt.timedelta(days=int(self.options["grace_days"])):
             return not_verifiable(f"soglia di revisione superata da poco ({fmt.month(passed.valid_from)}): troppo recente "
