@@ -18,10 +18,10 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from alerts.figures import format_figures
-from alerts.routing import Route, route_notice
 from alerts.rulebook import describe_rule
+from authorities.routing import Route, route_notice
 from db.models import AlertDeliveryFinding, Document, Finding, Notice, PaymentIndicator, Source
-from observatory.directory import Directory, ObservatoryEntry
+from kernel.directory import Directory, ObservatoryEntry
 
 MAILED_RESULTS = ("violation", "not_verifiable")
 IN_CHUNK = 5000

@@ -51,8 +51,8 @@ class R_CCNL_2(Rule):
     Methodology:
         The activity comes from the main CPV when it is cleaning (9090/9091), catering (553/555) or
         security (7971); otherwise a social or CAS notice needs a social, education, health or reception
-        agreement. Each named CCNL is found in the registry by its CNEL code (the extraction's object) or
-        its name. Violation when agreements are known and none covers the activity.
+        agreement. Each named CCNL is found in the registry (`kernel/data/ccnl.yaml`) by its CNEL code (the
+        extraction's object) or its name. Violation when agreements are known and none covers the activity.
 
     Does not flag:
         No CCNL named (R-CCNL-1); a CCNL absent from the registry (not verifiable: its scope is to be read

@@ -22,8 +22,8 @@ class R_CCNL_4(Rule):
         only an agreement the registry knows as signed by minor organisations is flagged.
 
     Methodology:
-        Each named CCNL is found in the registry (CNEL code from the extraction's object, else name
-        patterns; signatories, whitelist flag). Violation (critical) when one is known and not signed by the
+        Each named CCNL is found in the registry (`kernel/data/ccnl.yaml`: CNEL code from the extraction's
+        object, else name patterns; signatories, whitelist flag). Violation (critical) when one is known and not signed by the
         comparatively most representative organisations; compliant when every named agreement is known and
         whitelisted.
 

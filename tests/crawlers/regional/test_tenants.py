@@ -62,25 +62,25 @@ def test_unknown_tenant_argument_is_refused():
     assert [t.key for t in spider(tenants="lodi,bergamo").tenants] == ["bergamo", "lodi"]
 
 
-def test_tenant_url_override_then_family_mirror_then_real_host(monkeypatch):
-    from observatory.settings import get_settings
+def test_tenant_url_override_then_family_mirror_then_real_host():
+    from scrapy.utils.test import get_crawler
 
     spider_cls = spider_class("traspare")
     ercolano, baronissi = (t for t in load_tenants("traspare") if t.key in {"ercolano", "baronissi"})
-    monkeypatch.delenv("SOURCE_BASE_URL_TRASPARE", raising=False)
-    monkeypatch.setenv("SOURCE_BASE_URL_TRASPARE_ERCOLANO", "http://127.0.0.1:9001/")
-    get_settings.cache_clear()
-    try:
-        spider = spider_cls()
-        assert spider.tenant_base_url(ercolano) == "http://127.0.0.1:9001"
-        assert spider.tenant_base_url(baronissi) == "https://baronissi.traspare.com"
-        monkeypatch.setenv("SOURCE_BASE_URL_TRASPARE", "http://127.0.0.1:9002")
-        get_settings.cache_clear()
-        assert spider.tenant_base_url(baronissi) == "http://127.0.0.1:9002/baronissi"
-        assert spider.tenant_base_url(ercolano) == "http://127.0.0.1:9001"  # its own override wins
-        assert spider_cls(base_url="http://mirror.test").tenant_base_url(baronissi) == "http://mirror.test/baronissi"
-    finally:
-        get_settings.cache_clear()
+
+    def spider(base_urls: dict[str, str], **kwargs: str):  # noqa: ANN202
+        # As in a crawl: SOURCE_BASE_URL_<...> reach the spider as the OBSERVATORY_SOURCE_BASE_URLS setting.
+        made = spider_cls(**kwargs)
+        made._set_crawler(get_crawler(spider_cls, {"OBSERVATORY_SOURCE_BASE_URLS": base_urls}))
+        return made
+
+    own = {"traspare_ercolano": "http://127.0.0.1:9001/"}
+    assert spider(own).tenant_base_url(ercolano) == "http://127.0.0.1:9001"
+    assert spider(own).tenant_base_url(baronissi) == "https://baronissi.traspare.com"
+    mirrored = {**own, "traspare": "http://127.0.0.1:9002"}
+    assert spider(mirrored).tenant_base_url(baronissi) == "http://127.0.0.1:9002/baronissi"
+    assert spider(mirrored).tenant_base_url(ercolano) == "http://127.0.0.1:9001"  # its own override wins
+    assert spider({}, base_url="http://mirror.test").tenant_base_url(baronissi) == "http://mirror.test/baronissi"
 
 
 def test_comune_tenants_name_their_comune():
