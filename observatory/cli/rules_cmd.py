@@ -218,9 +218,9 @@ def rules_check(notice_file: Path, as_json: bool, config_path: Path | None) -> N
 
 
 def _region_of_notice(value: str) -> str | None:
-    from observatory import geo
+    from kernel import territory
 
-    found = geo.region(value)
+    found = territory.region(value)
     return found.code if found is not None else None
 
 

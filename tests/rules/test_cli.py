@@ -223,3 +223,11 @@ def test_rules_run_region_by_name(settings_env, engine) -> None:  # type: ignore
     assert json.loads(sicilia.stdout) == [] and "0 of 0 notices" in sicilia.stderr
     unknown = runner.invoke(cli, ["rules", "run", "--dry-run", "--region", "Atlantide"])
     assert unknown.exit_code != 0 and "unknown region" in str(unknown.exception)
+
+
+def test_committed_rules_reference_is_current() -> None:
+    """docs/rules-reference.md is what `observatory rules docs` generates (regenerate it after changing a rule)."""
+    result = CliRunner().invoke(cli, ["rules", "docs"])
+    assert result.exit_code == 0, result.output
+    committed = (ROOT / "docs" / "rules-reference.md").read_text(encoding="utf-8")
+    assert committed == result.output, "run: observatory rules docs --output docs/rules-reference.md"
