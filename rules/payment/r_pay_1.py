@@ -13,7 +13,7 @@ from rules.legal import LegalData
 # others (Azienda pubblica di Servizi alla Persona, Ambito Territoriale Sociale): the name decides, and an
 # acronym alone is read as a health body (a missed flag rather than a false one).
 HEALTH_BODY = re.compile(
-    r"azienda\s+(sanitaria|ospedalier|socio[- ]sanitari|unit[aà] sanitari|usl|ulss)|\b(asl|ausl|usl|ulss|asst|asur|"
+    r"aziend[ae]\s+(sanitari|ospedalier|socio[- ]sanitari|unit[aà] sanitari|usl|ulss)|\b(asl|ausl|usl|ulss|asst|asur|"
     r"asm|irccs|ircss|aou|aor|estar|arcs|ares)\b|azienda zero|policlinico|ospedal|ricovero e cura|"
     r"istituto zooprofilattico|agenzia di tutela della salute|servizio sanitario|enti? del ssn|sanitari[ao] (locale|provinciale)",
     re.IGNORECASE)
