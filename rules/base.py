@@ -1,9 +1,13 @@
 """The rule base class and the three-state verdict every rule returns.
 
 A rule is one small class in one file (`rules/<family>/r_<family>_<n>.py`) with declarative metadata
-(code, name, family, severity, version, legal basis, the scope tags it applies to, its configurable
-keys with defaults) and one `evaluate(ctx, legal) -> Verdict`. The docstring is the methodology, with
-fixed sections that a meta-test enforces (see DOCSTRING_SECTIONS).
+(code, name, family, severity, version, legal basis, the scope tags it applies to) and one
+`evaluate(ctx, legal) -> Verdict`. Its options (tolerances, bands, grace periods) are data: their
+defaults, with their sources, are in `rules/data/calibration.yaml`, and the rules configuration may
+override them. The docstring is the methodology, with fixed sections that a meta-test enforces (see
+DOCSTRING_SECTIONS): among them the legal basis with the version of the text and the date from which it
+applies, the reading chosen on each open point with its source, and what the rule does not flag and why
+(published by `observatory rules docs`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ if TYPE_CHECKING:
 RESULTS = ("violation", "compliant", "not_verifiable")
 SEVERITIES = ("info", "warning", "critical")
 DOCSTRING_SECTIONS = (
-    "Why it matters:", "Methodology:", "Exclusions:", "Assumptions:", "Flagged example:", "Not flagged example:",
+    "Why it matters:", "Legal basis:", "Methodology:", "Does not flag:", "Assumptions:", "Flagged example:",
+    "Not flagged example:",
 )
 log = logging.getLogger(__name__)
 ESTIMATE_NOTE = "Attenzione: il costo di tabella usato è una stima, non ancora verificata sul decreto ministeriale."
@@ -157,12 +162,12 @@ class Rule:
     version: ClassVar[str]
     legal_basis: ClassVar[str]
     # Scope tags (rules.scope) of the notices the rule applies to: any one is enough.
-    applies_to: ClassVar[tuple[str, ...]] = ("social", "labour_intensive", "cas")
-    # Configurable keys with their defaults; the configuration file may override them.
-    config_defaults: ClassVar[dict[str, Any]] = {}
+    applies_to: ClassVar[tuple[str, ...]] = ("social", "labour_intensive", "cas", "care_catering")
 
     def __init__(self, options: dict[str, Any] | None = None, severity: str | None = None) -> None:
-        self.options = {**self.config_defaults, **(options or {})}
+        # The calibrated options (calibration.yaml) merged with the configuration's overrides: see
+        # RulesConfig.instantiate, the way rules are built.
+        self.options = dict(options or {})
         self.effective_severity = severity or self.severity
         self.scope_tags = frozenset(self.applies_to)
 

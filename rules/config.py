@@ -1,10 +1,11 @@
-"""Rules configuration: defaults in code (each rule's `config_defaults` and `severity`), overrides in
-one YAML file an Observatory edits. Unknown rule ids or keys are errors, values keep their types.
+"""Rules configuration: defaults as data (each rule's options with their sources in
+`rules/data/calibration.yaml`, its severity in code), overrides in one YAML file an Observatory edits.
+Unknown rule ids or keys are errors, values keep their types.
 
     rules:
       R-BASE-2:
         severity: critical          # info | warning | critical
-        tolerance_pct: 1.0
+        tolerance_pct: 1.5          # any key of calibration.yaml for this rule
       R-CRIT-3:
         enabled: false
     profiles:                       # optional: replaces rules/data/profiles.yaml
@@ -36,18 +37,25 @@ class RulesConfig:
     profiles: list[dict[str, Any]] | None = None
     tables_dir: Path | None = None
     source: str = "defaults"
+    data_dir: Path = DATA_DIR  # another copy of rules/data (tests of the data's own readings)
     _legal: LegalData | None = None
 
     @property
     def legal(self) -> LegalData:
         if self._legal is None:
-            self._legal = load_legal_data(DATA_DIR, self.tables_dir, self.profiles)
+            self._legal = load_legal_data(self.data_dir, self.tables_dir, self.profiles)
         return self._legal
 
     def instantiate(self, classes: list[type[Rule]] | None = None) -> list[Rule]:
-        """The enabled rules with their configured options and severity."""
-        return [cls(self.options.get(cls.code), self.severities.get(cls.code))
+        """The enabled rules with their options (calibrated defaults, then the configuration's) and severity."""
+        calibration = self.legal.calibration
+        return [cls({**{k: c.value for k, c in calibration.get(cls.code, {}).items()}, **self.options.get(cls.code, {})},
+                    self.severities.get(cls.code))
                 for cls in (classes if classes is not None else list(all_rules())) if cls.code not in self.disabled]
+
+    def rule_options(self, code: str) -> dict[str, Any]:
+        """A rule's effective options (for `rules list`)."""
+        return {**{k: c.value for k, c in self.legal.calibration.get(code, {}).items()}, **self.options.get(code, {})}
 
 
 def _check_type(code: str, key: str, value: Any, default: Any) -> Any:
@@ -63,7 +71,9 @@ def _check_type(code: str, key: str, value: Any, default: Any) -> Any:
     return value
 
 
-def parse_config(raw: Any, *, source: str = "<config>", tables_dir: Path | None = None) -> RulesConfig:
+def parse_config(raw: Any, *, source: str = "<config>", tables_dir: Path | None = None,
+                 data_dir: Path = DATA_DIR, legal: LegalData | None = None) -> RulesConfig:
+    """`legal`: legal data already loaded from `data_dir` and `tables_dir` (tests and benchmarks share one)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -71,7 +81,13 @@ def parse_config(raw: Any, *, source: str = "<config>", tables_dir: Path | None 
     unknown = sorted(set(raw) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise RulesConfigError(f"{source}: unknown key {', '.join(unknown)} (allowed: {', '.join(TOP_LEVEL_KEYS)})")
-    config = RulesConfig(tables_dir=tables_dir, source=source)
+    config = RulesConfig(tables_dir=tables_dir, source=source, data_dir=data_dir, _legal=legal)
+    if "profiles" in raw:
+        if not isinstance(raw["profiles"], list) or not raw["profiles"]:
+            raise RulesConfigError(f"{source}: profiles must be a non-empty list of {{pattern, level, status}}")
+        config.profiles = raw["profiles"]
+        config._legal = None  # the profiles override changes the legal data
+    calibration = config.legal.calibration  # validates the legal data (and the profiles override) now, not mid-run
     known = rules_by_code()
     for code, settings in (raw.get("rules") or {}).items():
         if code not in known:
@@ -79,8 +95,8 @@ def parse_config(raw: Any, *, source: str = "<config>", tables_dir: Path | None 
         settings = settings or {}
         if not isinstance(settings, dict):
             raise RulesConfigError(f"{source}: {code} must be a mapping of keys to values")
-        cls = known[code]
-        allowed = set(RULE_KEYS) | set(cls.config_defaults)
+        defaults = {k: c.value for k, c in calibration.get(code, {}).items()}
+        allowed = set(RULE_KEYS) | set(defaults)
         bad = sorted(set(settings) - allowed)
         if bad:
             raise RulesConfigError(f"{source}: unknown key {', '.join(bad)} for {code} (allowed: {', '.join(sorted(allowed))})")
@@ -93,14 +109,9 @@ def parse_config(raw: Any, *, source: str = "<config>", tables_dir: Path | None 
                 raise RulesConfigError(f"{source}: {code}.enabled must be true or false")
             if not settings["enabled"]:
                 config.disabled.add(code)
-        options = {k: _check_type(code, k, v, cls.config_defaults[k]) for k, v in settings.items() if k not in RULE_KEYS}
+        options = {k: _check_type(code, k, v, defaults[k]) for k, v in settings.items() if k not in RULE_KEYS}
         if options:
             config.options[code] = options
-    if "profiles" in raw:
-        if not isinstance(raw["profiles"], list) or not raw["profiles"]:
-            raise RulesConfigError(f"{source}: profiles must be a non-empty list of {{pattern, level, status}}")
-        config.profiles = raw["profiles"]
-    config.legal  # validate the legal data (and the profiles override) now, not mid-run  # noqa: B018
     return config
 
 

@@ -6,11 +6,12 @@ the JSON given to `observatory rules check`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from rules.errors import NoticeInputError
+from rules.notice_input import iso_date, validate
 
 _MISSING: Any = object()
 # Tuples for isinstance in code that runs per field and notice: `int | float` would build a union each time.
@@ -93,6 +94,8 @@ class NoticeContext:
     _criterion: tuple[str | None, list[dict[str, Any]]] | None = field(default=None, init=False, repr=False,
                                                                        compare=False)
     _unread_reason: str | None = field(default=None, init=False, repr=False, compare=False)
+    _cpvs: list[str] | None = field(default=None, init=False, repr=False, compare=False)  # rules.scope.notice_cpvs
+    _ccnls: list[Any] | None = field(default=None, init=False, repr=False, compare=False)  # rules.common.ctx_ccnls
 
     def __post_init__(self) -> None:
         values, sources = self._values, self._sources
@@ -221,53 +224,26 @@ def to_float(value: Any) -> float | None:
         return None
 
 
-def to_date(value: Any, where: str = "date") -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    try:
-        day, month, year = text.split("/")
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise NoticeInputError(f"{where}: {value!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)") from None
-
-
-def context_from_json(payload: Any) -> NoticeContext:
-    """`{"notice": {...}, "fields": {...}}` (fields as `extract-file --json` prints them) -> context."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("notice", {}), dict):
-        raise NoticeInputError('the notice file must be an object {"notice": {...}, "fields": {...}}')
-    notice = payload.get("notice") or {}
-    fields = payload.get("fields") or {}
-    if not isinstance(fields, dict):
-        raise NoticeInputError('"fields" must be an object of NAME: {"value": ..., "evidence": [...]}')
-    for key in ("lots", "execution", "payments"):
-        items = notice.get(key) if key in notice else payload.get(key)
-        if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
-            raise NoticeInputError(f'"{key}" must be a list of objects')
+def context_from_json(payload: Any, region: Callable[[str], str | None] | None = None) -> NoticeContext:
+    """`{"notice": {...}, "fields": {...}}` (fields as `extract-file --json` prints them) -> context. The file is
+    validated first (rules.notice_input): unknown keys, wrong types, dates not in ISO form, and (given
+    `region`, which turns a region as written into its ISTAT code) an unknown region are one-line errors."""
+    payload = validate(payload, region)
+    notice = payload["notice"]
+    fields = payload["fields"]
     authority = notice.get("authority")
     if isinstance(authority, str):
         authority = {"name": authority}
     authority = authority or {}
-    documents = notice.get("documents")
-    if documents is not None and not (isinstance(documents, list) and all(isinstance(d, dict) for d in documents)):
-        raise NoticeInputError('"documents" must be a list of {"url", "read": true/false, "why"}')
-    documents = documents or []
+    documents = notice.get("documents") or []
     documents_total = int(notice.get("documents_total") or len(documents))
     all_read = bool(notice.get("all_documents_read", bool(documents) and all(d.get("read") for d in documents)))
     executions = [
         ExecutionRecord(
             cig=e.get("cig"), source=e.get("source"), award_criterion=e.get("award_criterion"),
             discount_pct=to_float(e.get("discount_pct")), awarded_amount=to_float(e.get("awarded_amount")),
-            offers_count=e.get("offers_count"), awarded_on=to_date(e.get("awarded_on"), "execution.awarded_on"),
-            start_on=to_date(e.get("start_on"), "execution.start_on"), end_on=to_date(e.get("end_on"), "execution.end_on"),
+            offers_count=e.get("offers_count"), awarded_on=iso_date(e.get("awarded_on"), "execution.awarded_on"),
+            start_on=iso_date(e.get("start_on"), "execution.start_on"), end_on=iso_date(e.get("end_on"), "execution.end_on"),
             events=list(e.get("events") or []),
         )
         for e in (notice.get("execution") or payload.get("execution") or [])
@@ -284,7 +260,7 @@ def context_from_json(payload: Any) -> NoticeContext:
         notice_id=notice.get("id"),
         title=notice.get("title") or "",
         description=notice.get("description"),
-        published_on=to_date(notice.get("published_on") or notice.get("publication_date"), "notice.published_on"),
+        published_on=iso_date(notice.get("published_on") or notice.get("publication_date"), "notice.published_on"),
         cpv=notice.get("cpv"),
         procedure=notice.get("procedure"),
         award_criterion=notice.get("award_criterion"),
@@ -300,8 +276,8 @@ def context_from_json(payload: Any) -> NoticeContext:
         unread=[{"url": d.get("url"), "why": d.get("why") or "non letto"} for d in documents if not d.get("read")],
         read_documents=[{"url": d.get("url")} for d in documents if d.get("read")],
         fields=fields,
-        lots=list(notice.get("lots") or []),
+        lots=list(notice.get("lots") or payload.get("lots") or []),
         executions=executions,
         payments=payments,
-        today=to_date(notice.get("today"), "notice.today") or dt.date.today(),
+        today=iso_date(notice.get("today"), "notice.today") or dt.date.today(),
     )

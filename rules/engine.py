@@ -33,7 +33,7 @@ from rules.base import Rule, Verdict, not_verifiable
 from rules.config import RulesConfig
 from rules.context import ExecutionRecord, NoticeContext, PaymentRecord, to_float
 from rules.registry import select as select_rules
-from rules.scope import Scope, classify
+from rules.scope import SCOPE_TAGS, Scope, classify
 
 log = logging.getLogger(__name__)
 CHUNK = 500
@@ -186,7 +186,9 @@ def _plan(rules: list[Rule], scope: Scope, severities: dict[str, str]) -> _Plan:
 
 
 TAG_LABELS = {"social": "servizi sociali", "labour_intensive": "servizi ad alta intensità di manodopera",
-              "cas": "accoglienza CAS", "post_award": "contratti aggiudicati con dati di esecuzione",
+              "labour_share_presumed": "intensità di manodopera presunta", "cas": "accoglienza CAS",
+              "care_catering": "ristorazione ospedaliera, assistenziale o scolastica",
+              "post_award": "contratti aggiudicati con dati di esecuzione", "direct_award": "affidamento diretto",
               "direct_award_below_threshold": "affidamento diretto sotto soglia",
               "preliminary": "avvisi preliminari"}
 # Out-of-scope verdicts depend only on the rule and the notice's tags (a handful of combinations), so they
@@ -198,9 +200,9 @@ _PLANS: dict[int, tuple[list[Rule], dict[tuple[Any, ...], _Plan]]] = {}
 
 def _out_of_scope_reason(rule: Rule, tags: frozenset[str]) -> str:
     wanted = " o ".join(TAG_LABELS.get(t, t) for t in rule.applies_to)
-    if not tags & {"social", "labour_intensive", "cas"}:
+    if tags.isdisjoint(SCOPE_TAGS):
         return (f"regola fuori ambito: riguarda {wanted}, e la gara non è né un servizio sociale, né ad alta "
-                "intensità di manodopera, né un CAS")
+                "intensità di manodopera, né un CAS, né ristorazione ospedaliera, assistenziale o scolastica")
     have = ", ".join(TAG_LABELS.get(t, t) for t in sorted(tags))
     return f"regola fuori ambito: riguarda {wanted}; la gara rientra in: {have}"
 

@@ -103,11 +103,15 @@ class StaffCostError(Exception):
 
 
 def staff_cost(ctx: NoticeContext, legal: LegalData, date: dt.date, *, decree: str | None = None,
-               ccnl: str = "T151") -> StaffCost:
+               ccnl: str = "T151", known: bool = True, scale: float = 1.0) -> StaffCost:
+    """The staff table priced at the Ministry table of `date`: by default the table that could be known
+    on that date (its decree issued: what a tender or an offer could be priced on); `known=False` takes
+    the step legally in force, retroactive steps included (what the contract owes during execution).
+    `scale` multiplies every row's hours (hours stated for a longer period than the one compared)."""
     staff = ctx.value("staff")
     if not staff or not isinstance(staff, list):
         raise StaffCostError("tabella del personale (profili, livelli, ore) non trovata nei documenti")
-    found = legal.step_at(date, ccnl, decree)
+    found = legal.step_known_at(date, ccnl, decree) if known else legal.step_at(date, ccnl, decree)
     if found is None:
         raise StaffCostError(f"nessuna tabella ministeriale in vigore al {fmt.day(date)}")
     cost = StaffCost(found[0], found[1])
@@ -121,7 +125,7 @@ def staff_cost(ctx: NoticeContext, legal: LegalData, date: dt.date, *, decree: s
         if level is None and profile and ccnl == "T151":  # the profile mapping is the Cooperative sociali one
             mapped = legal.level_for_profile(profile)
             if mapped is not None:
-                level = mapped.from_2026 if mapped.from_2026 and date >= dt.date(2026, 1, 1) else mapped.level
+                level = mapped.level_on(date)
                 level_from = "profilo"
         if level is None:
             problems.append(f"livello non indicato per «{profile or '?'}»")
@@ -133,7 +137,7 @@ def staff_cost(ctx: NoticeContext, legal: LegalData, date: dt.date, *, decree: s
         if figure is None:
             problems.append(f"livello {level} assente dalla tabella {cost.decree.id}")
             continue
-        cost.rows.append(StaffRow(profile or level, level, level_from, hours, figure))
+        cost.rows.append(StaffRow(profile or level, level, level_from, hours * scale, figure))
     if problems:
         raise StaffCostError("; ".join(problems))
     if not cost.rows:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rules.base import Rule, Verdict, compliant, not_verifiable
-from rules.common import missing_clause
+from rules.common import law_in_force, missing_clause
 from rules.context import NoticeContext
 from rules.criteria.r_crit_1 import criterion
 from rules.legal import LegalData
@@ -11,17 +11,25 @@ class R_ANOM_1(Rule):
     """An OEPV tender does not state the specific elements for the anomalous-offer check.
 
     Why it matters:
-        Art. 110 c. 1 D.Lgs. 36/2023 has no automatic anomaly threshold for OEPV: "Il bando o l'avviso
-        indicano gli elementi specifici ai fini della valutazione". Without them an offer that pays
-        less than the CCNL can pass unchecked, and the check cannot be demanded later.
+        With no automatic anomaly threshold for OEPV, an offer that pays less than the CCNL can pass
+        unchecked when the call names no element that triggers the check.
+
+    Legal basis:
+        Art. 110 c. 1 D.Lgs. 36/2023, from 1/7/2023: "Il bando o l'avviso indicano gli elementi specifici ai
+        fini della valutazione". Open point: whether the correttivo D.Lgs. 209/2024 amended art. 110 is not
+        verified; the sentence is read as in force in both versions (`thresholds.yaml` topic `anomaly`,
+        status partly). Case law treats the check itself as discretionary (TAR Marche 215/2024, TAR Toscana
+        79/2025), hence a warning, not a critical verdict.
 
     Methodology:
-        For OEPV tenders, reads the field `anomaly_elements` (the sentence naming the elements, e.g.
-        labour cost below the tables, discount above X %). Compliant when present; otherwise a
-        violation if every document was read, not verifiable if not.
+        For OEPV tenders, reads the field `anomaly_elements` (the sentence naming the elements, e.g. labour
+        cost below the tables, discount above X %). Compliant when present; otherwise a violation only when
+        every document was read and the notice is the call itself; not verifiable otherwise.
 
-    Exclusions:
-        Lowest-price tenders (art. 54 automatic exclusion regime); criterion unknown.
+    Does not flag:
+        Lowest-price tenders (art. 54 automatic exclusion regime); criterion unknown; direct awards and
+        market surveys (no call notice stating the elements); elements not found when a document was not
+        read; notices before 1/7/2023.
 
     Assumptions:
         The extractor reports `anomaly_elements` when the documents state them.
@@ -38,7 +46,7 @@ class R_ANOM_1(Rule):
     name = "anomaly.elements_not_stated"
     family = "R-ANOM"
     severity = "warning"
-    version = "1"
+    version = "2"
     legal_basis = "art. 110 c. 1 D.Lgs. 36/2023"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
@@ -46,9 +54,12 @@ class R_ANOM_1(Rule):
         if found != "oepv":
             return not_verifiable("regola per le gare con offerta economicamente più vantaggiosa"
                                   + ("" if found else ": criterio non trovato"))
+        law, not_applicable = law_in_force(ctx, legal, "anomaly")
+        if law is None:
+            return not_applicable  # type: ignore[return-value]
         if ctx.value("anomaly_elements") is not None:
             return compliant("La gara indica gli elementi specifici per la verifica dell'anomalia.",
                              evidence=ctx.evidence("anomaly_elements"))
         return missing_clause(ctx, "La gara non indica gli elementi specifici per valutare le offerte anormalmente "
-                                   "basse (art. 110 c. 1 D.Lgs. 36/2023), per esempio un costo della manodopera "
-                                   "sotto le tabelle ministeriali.")
+                                   f"basse ({law['legal_basis'].replace(' e 4', '')}), per esempio un costo della "
+                                   "manodopera sotto le tabelle ministeriali.")

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rules import format as fmt
 from rules.base import ESTIMATE_NOTE, Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import ccnl_names
+from rules.common import ctx_ccnls, law_in_force, registry_entry
 from rules.context import NoticeContext
 from rules.labour import StaffCost, StaffCostError, implausible, staff_cost
 from rules.legal import LegalData, decree_label
@@ -40,60 +40,69 @@ class R_BASE_2(Rule):
     """The labour cost of the tender is below the Ministry table cost for the staff it requires.
 
     Why it matters:
-        Art. 41 c. 13 D.Lgs. 36/2023: labour costs are determined from the Ministry of Labour tables.
-        A base price below hours × table cost cannot pay the CCNL wages (TAR Lombardia 1546/2021:
-        large deviations make the call unlawful; CdS 3418/2025: the tables are a parameter, not the
-        minimum wage itself, hence the severity bands).
+        A base price below hours × table cost cannot pay the CCNL wages: the cooperative that wins it pays
+        less than the agreement or cuts hours.
+
+    Legal basis:
+        Art. 41 c. 13 D.Lgs. 36/2023, from 1/7/2023 (not changed by the correttivo): labour costs are
+        determined on the Ministry of Labour tables. The tables are a parameter of congruity, not an
+        inderogable minimum; small deviations are lawful, large ones make the call unlawful (CdS 3418/2025;
+        TAR Lombardia 1546/2021; CdS III 3923/2016). Tables: DD 7/2020 (issued 17/2/2020) and DD 30/2024
+        (issued 14/6/2024, steps from 1/2/2024), `rules/data/labour_costs/`. Reading on dates
+        (RULES_AUDIT.md §3 #3): a notice is measured against the table it could use when published, i.e.
+        the latest step valid on that date whose decree was already issued; DD 30/2024's retroactive
+        February 2024 step does not apply to notices published before 14/6/2024.
 
     Methodology:
-        Table cost = Σ(hours × hourly cost of the level) over the staff table, with the table step
-        in force on the publication date (DD 30/2024 and its six steps; DD 7/2020 before February
-        2024). Implied hourly cost = labour_cost / Σ hours. Gap % = (implied − table) / table.
-        Gap ≥ −tolerance_pct: compliant. Otherwise a violation whose severity follows the bands:
-        shortfall < info_below_pct → info; ≤ critical_above_pct → warning; above → critical. The
-        table cost at the last step before the contract ends is reported too, and so is an implied
-        cost within `old_table_match_pct` (1,5 %) of the previous decree's last step (DD 7/2020,
-        CCNL 2017-2019): a tender computed on the superseded tables.
+        Table cost = Σ(hours × hourly cost of the level) over the staff table, at the table known on the
+        publication date, for the CCNL the tender names (by CNEL code or name; its tables must be loaded) or,
+        when it names none, the Cooperative sociali (T151) tables for a social or CAS service. Implied hourly
+        cost = labour_cost / Σ hours; gap % = (implied − table) / table. Compliant within the tolerance
+        band (`tolerance_pct`, `tolerance_estimated_pct` while a figure used is an estimate:
+        calibration.yaml). Below it, a violation whose severity follows the bands (shortfall <
+        `info_below_pct` info; ≤ `critical_above_pct` warning; above critical). The table at the last
+        step before the contract ends is reported, and so is an implied cost within `old_table_match_pct`
+        of the previous decree's last step (a tender computed on the superseded tables).
 
-    Exclusions:
-        No labour cost or no usable staff table (not verifiable, with the reason); a named CCNL with no
-        Ministry table loaded (only the Cooperative sociali ones ship; others via `tables import`); an implied hourly cost below half
-        or above three times the table (hours and cost not for the same period: not verifiable).
+    Does not flag:
+        A gap inside the tolerance band (rounding and the error of estimated figures: the gap stays in the
+        figures); a tender priced on DD 7/2020 before DD 30/2024 was issued; a tender naming no CCNL outside
+        social and CAS services (a cleaning tender is not measured on the social cooperatives' tables); a
+        CCNL without loaded tables; no labour cost or usable staff table; an implied cost below half or above
+        three times the table (hours and cost not of the same period); notices before 1/7/2023.
 
     Assumptions:
-        `hours` of a staff row are the contract's hours for that row; levels missing in the row come
-        from the profile mapping; a tender naming no CCNL is checked on the Cooperative sociali tables. Most per-level figures are estimates until the official annex is
-        transcribed: the verdict says so (`uses_estimate`).
+        `hours` of a staff row are the contract's hours for that row; levels missing in the row come from
+        the profile mapping. Most per-level figures are estimates until the official annex is transcribed:
+        the verdict says so (`uses_estimate`).
 
     Flagged example:
         Published 3/11/2025, OSS level C2, 10.000 hours, labour cost € 198.900,00: € 19,89/h against
         € 23,65/h (DD 30/2024, ottobre 2025): -15,9 %, critical.
 
     Not flagged example:
-        The same staff with a labour cost of € 240.000,00 (€ 24,00/h).
+        The same staff with a labour cost of € 235.300,00 (€ 23,53/h, -0,5 % on an estimated figure); or a
+        notice of 15/4/2024 priced at € 20,66/h, the DD 7/2020 C2 cost then in force.
     """
 
     code = "R-BASE-2"
     name = "base.labour_cost_below_tables"
     family = "R-BASE"
     severity = "critical"
-    version = "1"
-    legal_basis = "art. 41 c. 13-14 D.Lgs. 36/2023; DD Ministero del Lavoro n. 30/2024"
-    config_defaults = {"tolerance_pct": 0.0, "info_below_pct": 2.0, "critical_above_pct": 5.0,
-                       "old_table_match_pct": 1.5}
+    version = "2"
+    legal_basis = "art. 41 c. 13-14 D.Lgs. 36/2023; DD Ministero del Lavoro n. 7/2020 e n. 30/2024"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        if ctx.published_on is None:
-            return not_verifiable("data di pubblicazione sconosciuta: tabella ministeriale non individuabile")
+        law, not_applicable = law_in_force(ctx, legal, "labour_cost")
+        if law is None:
+            return not_applicable  # type: ignore[return-value]
+        assert ctx.published_on is not None
         labour = ctx.number("labour_cost")
         if labour is None:
             return not_verifiable("costi della manodopera non indicati nei documenti letti (vedi R-BASE-1)")
-        named = ccnl_names(ctx.value("ccnl"))
-        codes = [e.code for e in map(legal.match_ccnl, named) if e is not None and e.code]
-        ccnl = next((c for c in codes if legal.has_tables(c)), None) if named else "T151"
+        ccnl, reason = tables_ccnl(ctx, legal)
         if ccnl is None:
-            return not_verifiable(f"nessuna tabella ministeriale caricata per il CCNL indicato («{'; '.join(named)}»); "
-                                  "si può importare con `observatory tables import`")
+            return not_verifiable(reason)
         try:
             cost = staff_cost(ctx, legal, ctx.published_on, ccnl=ccnl)
         except StaffCostError as exc:
@@ -105,7 +114,7 @@ class R_BASE_2(Rule):
         gap_pct = (implied - cost.hourly) / cost.hourly * 100
         gap_eur = labour - cost.total
         figures = {"labour_cost": labour, "implied_hourly_cost": round(implied, 4), **cost.as_figures(), "ccnl": ccnl,
-                   "ccnl_assumed": not named,
+                   "ccnl_assumed": not ctx_ccnls(ctx),
                    "gap_eur": round(gap_eur, 2), "gap_pct": round(gap_pct, 2), "published_on": ctx.published_on.isoformat()}
         uses_estimate = cost.uses_estimate
         rise: StaffCost | None = None  # the table at the end of the contract, when the tender falls below it
@@ -114,7 +123,7 @@ class R_BASE_2(Rule):
         if months:
             end = add_months(ctx.published_on, int(months))
             try:
-                end_cost = staff_cost(ctx, legal, end, ccnl=ccnl)
+                end_cost = staff_cost(ctx, legal, end, ccnl=ccnl, known=False)
             except StaffCostError:
                 end_cost = None
             if end_cost is not None and end_cost.step.id != cost.step.id:
@@ -126,24 +135,17 @@ class R_BASE_2(Rule):
                     rise = end_cost
         note = f" {ESTIMATE_NOTE}" if uses_estimate else ""
         evidence = ctx.evidence("labour_cost", "staff")
-        if gap_pct >= -float(self.options["tolerance_pct"]):
+        tolerance = float(self.options["tolerance_estimated_pct" if cost.uses_estimate else "tolerance_pct"])
+        figures["tolerance_pct"] = tolerance
+        if gap_pct >= -tolerance:
+            within = "" if gap_pct >= 0 else f" (scostamento entro la tolleranza del {fmt.pct(tolerance)})"
             return compliant(lambda: f"Costo della manodopera in linea con le tabelle: "
-                             f"{_comparison(implied, cost, gap_pct)}.{_rise(rise, end_gap)}{note}",
+                             f"{_comparison(implied, cost, gap_pct)}{within}.{_rise(rise, end_gap)}{note}",
                              figures=figures, evidence=evidence, uses_estimate=uses_estimate)
-        old_match: StaffCost | None = None
-        previous = legal.step_at(ctx.published_on, ccnl)
-        older = [d for d in legal.decrees.values() if d.ccnl == ccnl and previous and d.id != previous[0].id
-                 and d.issued_on < previous[0].issued_on]
-        if older:
-            last = max(older, key=lambda d: d.issued_on)
-            try:
-                old_cost = staff_cost(ctx, legal, last.steps[-1].valid_from, decree=last.id, ccnl=ccnl)
-            except StaffCostError:
-                old_cost = None
-            if old_cost is not None and abs(implied / old_cost.hourly - 1) * 100 <= float(self.options["old_table_match_pct"]):
-                figures |= {"matches_old_table": last.id, "old_table_hourly_cost": round(old_cost.hourly, 4)}
-                uses_estimate = uses_estimate or old_cost.uses_estimate
-                old_match = old_cost
+        old_match = old_table_match(ctx, legal, cost, implied, ccnl, float(self.options["old_table_match_pct"]))
+        if old_match is not None:
+            figures |= {"matches_old_table": old_match.decree.id, "old_table_hourly_cost": round(old_match.hourly, 4)}
+            uses_estimate = uses_estimate or old_match.uses_estimate
         shortfall = -gap_pct
         if shortfall < float(self.options["info_below_pct"]):
             severity = "info"
@@ -158,3 +160,40 @@ class R_BASE_2(Rule):
             f"{_rise(rise, end_gap)}{_old_table(old_match)}{note}",
             severity=severity, figures=figures, evidence=evidence, uses_estimate=uses_estimate,
         )
+
+
+def tables_ccnl(ctx: NoticeContext, legal: LegalData) -> tuple[str | None, str]:
+    """The CNEL code whose Ministry tables measure the tender, or None with the Italian reason."""
+    named = ctx_ccnls(ctx)
+    if named:
+        codes = []
+        for n in named:
+            entry = registry_entry(n, legal)
+            code = n.code or (entry.code if entry is not None else None)
+            if code:
+                codes.append(code)
+        found = next((c for c in codes if legal.has_tables(c)), None)
+        if found is None:
+            return None, (f"nessuna tabella ministeriale caricata per il CCNL indicato («{'; '.join(n.label for n in named)}»); "
+                          "si può importare con `observatory tables import`")
+        return found, ""
+    scope = ctx.scope
+    if scope is not None and scope.tags.isdisjoint(("social", "cas")):
+        return None, ("nessun CCNL indicato e servizio non sociale: le tabelle delle cooperative sociali non sono "
+                      "il parametro di questo appalto (vedi R-CCNL-1)")
+    return "T151", ""
+
+
+def old_table_match(ctx: NoticeContext, legal: LegalData, cost: StaffCost, implied: float, ccnl: str,
+                    match_pct: float) -> StaffCost | None:
+    """The previous decree's last step when the implied cost matches it (within `match_pct`)."""
+    older = [d for d in legal.decrees.values() if d.ccnl == ccnl and d.id != cost.decree.id
+             and d.issued_on < cost.decree.issued_on]
+    if not older:
+        return None
+    last = max(older, key=lambda d: d.issued_on)
+    try:
+        old = staff_cost(ctx, legal, last.steps[-1].valid_from, decree=last.id, ccnl=ccnl, known=False)
+    except StaffCostError:
+        return None
+    return old if abs(implied / old.hourly - 1) * 100 <= match_pct else None

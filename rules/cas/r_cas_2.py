@@ -10,16 +10,22 @@ class R_CAS_2(Rule):
     """A CAS reception tender has no price-revision clause.
 
     Why it matters:
-        CAS contracts are framework agreements of two years or more at a fixed price per person per
-        day computed on old labour tables; without the mandatory art. 60 clause the CCNL increases
-        of 2024-2026 never reach the price (DOMAIN.md §3, R-CAS-2).
+        CAS contracts are framework agreements of two years or more at a fixed price per person per day
+        computed on old labour tables; without the clause the CCNL increases of 2024-2026 never reach the
+        price (DOMAIN.md §3).
+
+    Legal basis:
+        As R-REV-1: art. 60 c. 1 D.Lgs. 36/2023, mandatory from 1/7/2023 in both versions of the text
+        (`thresholds.yaml` topic `revision`).
 
     Methodology:
-        As R-REV-1, on CAS notices only: compliant when `price_revision.present`; an explicit
-        exclusion is a violation; a clause not found is a violation only when every document was read.
+        As R-REV-1, on CAS notices only: compliant when `price_revision.present`; an explicit exclusion is a
+        violation; a clause not found is a violation only when every document was read and the notice is the
+        call itself.
 
-    Exclusions:
-        Tenders published before 1/7/2023.
+    Does not flag:
+        Tenders published before 1/7/2023; a clause not found when a document was not read; market surveys;
+        direct awards that do not exclude revision expressly.
 
     Assumptions:
         The Interior Ministry capitolato is part of the documents read.
@@ -35,7 +41,7 @@ class R_CAS_2(Rule):
     name = "cas.revision_missing"
     family = "R-CAS"
     severity = "critical"
-    version = "1"
+    version = "2"
     legal_basis = "art. 60 c. 1 D.Lgs. 36/2023"
     applies_to = ("cas",)
 

@@ -4,97 +4,132 @@ import re
 
 from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import ccnl_names
+from rules.ccnl.r_ccnl_2 import SECTOR_LABELS, activity
+from rules.common import ctx_ccnls, law_in_force
 from rules.context import NoticeContext, to_float
+from rules.labour import StaffCostError, staff_cost
 from rules.legal import LegalData
+from rules.scope import classify
 
-CATEGORIES = (
-    ("social", ("853", "8514", "80110", "98", "75310", "85000000")),
-    ("cleaning", ("9091", "9090")),
-    ("catering", ("553", "555")),
-    ("transport", ("6010", "6013", "6014", "6017")),
-    ("security", ("7971",)),
+# Staff profiles of another activity than care (the profile names the task). "Ausiliario" alone is left
+# out: in an RSA it is a care assistant (ASA), in a school a cleaner.
+PROFILE_ACTIVITY = (
+    ("cleaning", re.compile(r"pulizi|sanificazion|addett[oai] (al|ai|alle) (pulizi|riassett)", re.IGNORECASE)),
+    ("catering", re.compile(r"cuoc|cucin|mensa|ristorazion|sporzionament|dietist", re.IGNORECASE)),
+    ("transport", re.compile(r"autist|conducent", re.IGNORECASE)),
+    ("security", re.compile(r"vigilan|guardi[ae] giurat|portier", re.IGNORECASE)),
 )
-LABELS = {"social": "servizi alla persona", "cleaning": "pulizie", "catering": "ristorazione",
-          "transport": "trasporto", "security": "vigilanza", "other": "altre attività"}
+LABELS = {**SECTOR_LABELS, "transport": "trasporto"}
 
 
-def category(cpv: str) -> str:
-    digits = re.sub(r"\D", "", cpv)
-    for name, prefixes in CATEGORIES:
-        if digits.startswith(prefixes):
+def profile_activity(profile: str) -> str | None:
+    for name, pattern in PROFILE_ACTIVITY:
+        if pattern.search(profile):
             return name
-    return "other"
+    return None
 
 
 class R_CCNL_3(Rule):
-    """Accessory services of another activity reach 30 % and no second CCNL is named for them.
+    """Accessory services of another activity reach 30 % of the contract and no second CCNL is named.
 
     Why it matters:
-        Art. 11 c. 2-bis D.Lgs. 36/2023 (added by the correttivo D.Lgs. 209/2024): when secondary,
-        accessory or ancillary services of a different activity reach 30 % of the contract, the
-        authority must indicate the CCNL for those services too.
+        Cleaning, kitchen or transport staff inside a care contract have their own sector agreement; if
+        the tender names only the care CCNL for them, their pay and the price are set on the wrong one.
+
+    Legal basis:
+        Art. 11 c. 2-bis D.Lgs. 36/2023, added by the correttivo D.Lgs. 209/2024 and applying from
+        31/12/2024 (`thresholds.yaml` topic `ccnl_secondary`, with the 30 % share): where secondary,
+        accessory or ancillary services of a different activity reach 30 % of the contract, the authority
+        also names the CCNL for them. Reading (RULES_AUDIT.md §3 #16): the share is measured inside one
+        contract; lots are separate contracts, each with its own CIG and CCNL (R-CCNL-2 judges each).
 
     Methodology:
-        The lots with a CPV and an amount are grouped by activity (social, cleaning, catering,
-        transport, security, other). The main activity is the largest; the others' share of the total
-        is compared with `share_pct` (default 30, inclusive). Violation when the share is reached and
-        fewer than two CCNLs are named.
+        One contract only (a notice with at most one lot). The staff table's rows are classed by the task
+        their profile names (cleaning, kitchen, transport, security; the rest follows the contract's main
+        activity). The other activities' share is their cost at the Ministry table (hours when a level
+        cannot be priced) over the whole staff. Violation (warning) when the share reaches the legal
+        threshold (inclusive) and fewer than two agreements are named; a string naming two agreements
+        ("CCNL Cooperative sociali ... e CCNL Multiservizi ...") counts as two.
 
-    Exclusions:
-        Single-lot notices or lots without CPV/amount (not verifiable); notices naming no CCNL at all
-        (R-CCNL-1).
+    Does not flag:
+        Notices published before 31/12/2024 (the comma did not exist); notices with several lots (separate
+        contracts); no staff table (not verifiable); no CCNL named (R-CCNL-1).
 
     Assumptions:
-        The lots' CPVs describe their activity; services mixed inside one lot are not seen.
+        Staff cost stands for the services' amounts (labour-intensive services); profiles that do not name
+        their task are counted in the main activity, which can only lower the share.
 
     Flagged example:
-        RSA management: lot 1 care (CPV 85311000-2) € 700.000, lot 2 cleaning (CPV 90910000-9)
-        € 400.000 (36 %), only "CCNL Cooperative sociali" named.
+        RSA management of 2025, one lot: OSS 14.000 hours and "addetti alle pulizie" 8.000 hours (about
+        33 % of the staff cost), only "CCNL Cooperative sociali" named.
 
     Not flagged example:
-        The same lots with "CCNL Cooperative sociali" and "CCNL Multiservizi" named.
+        The same contract naming "CCNL Cooperative sociali e CCNL Multiservizi"; or two lots, care and
+        cleaning, each a contract of its own.
     """
 
     code = "R-CCNL-3"
     name = "ccnl.second_ccnl_missing"
     family = "R-CCNL"
     severity = "warning"
-    version = "1"
+    version = "2"
     legal_basis = "art. 11 c. 2-bis D.Lgs. 36/2023 (D.Lgs. 209/2024)"
-    config_defaults = {"share_pct": 30.0}
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        names = ccnl_names(ctx.value("ccnl"))
-        if not names:
+        named = ctx_ccnls(ctx)
+        if not named:
             return not_verifiable("nessun CCNL indicato nei documenti (vedi R-CCNL-1)")
-        amounts: dict[str, float] = {}
-        priced = 0  # lots with a CPV and an amount
-        for lot in ctx.lots:
-            amount = to_float(lot.get("amount"))
-            if lot.get("cpv") and amount:
-                priced += 1
-                cat = category(str(lot["cpv"]))
-                amounts[cat] = amounts.get(cat, 0.0) + amount
-        if priced < 2:
-            return not_verifiable("ripartizione delle prestazioni per attività non disponibile (servono almeno due "
-                                  "lotti con CPV e importo)")
-        total = sum(amounts.values())
-        main = max(amounts, key=lambda k: amounts[k])
-        other_share = (total - amounts[main]) / total * 100
-        threshold = float(self.options["share_pct"])
-        figures = {"main_activity": main, "amounts_by_activity": {k: round(v, 2) for k, v in amounts.items()},
-                   "other_share_pct": round(other_share, 2), "threshold_pct": threshold, "ccnl": names}
+        law, not_applicable = law_in_force(ctx, legal, "ccnl_secondary")
+        if law is None:
+            return not_applicable  # type: ignore[return-value]
+        if len(ctx.lots) > 1:
+            return not_verifiable("gara in più lotti: ogni lotto è un contratto distinto con il proprio CCNL; il c. "
+                                  "2-bis riguarda le prestazioni accessorie dentro lo stesso contratto")
+        scope = ctx.scope or classify(ctx, legal)
+        main = activity(ctx, not scope.tags.isdisjoint(("social", "cas")))
+        staff = ctx.value("staff")
+        if main is None or not isinstance(staff, list) or not staff:
+            return not_verifiable("ripartizione delle prestazioni per attività non disponibile (serve la tabella del "
+                                  "personale con profili e ore)")
+        names = [n.label for n in named]
+        if not any(isinstance(r, dict) and profile_activity(str(r.get("profile") or "")) for r in staff):
+            return compliant("Il personale richiesto è tutto dell'attività principale: nessuna prestazione accessoria "
+                             "di altra attività.", figures={"main_activity": main, "other_share_pct": 0.0, "ccnl": names,
+                                                            "law_version": law["id"]})
+        weights = self._weights(ctx, legal, staff)
+        if not weights:
+            return not_verifiable("tabella del personale senza ore utilizzabili")
+        by_activity: dict[str, float] = {}
+        for profile, weight in weights:
+            kind = profile_activity(profile) or main
+            by_activity[kind] = by_activity.get(kind, 0.0) + weight
+        total = sum(by_activity.values())
+        other_share = (total - by_activity.get(main, 0.0)) / total * 100
+        threshold = float(law["share_pct"])
+        figures = {"main_activity": main, "shares_by_activity": {k: round(v / total * 100, 2) for k, v in by_activity.items()},
+                   "other_share_pct": round(other_share, 2), "threshold_pct": threshold, "ccnl": names,
+                   "law_version": law["id"]}
         if other_share < threshold:
-            return compliant(lambda: f"Le prestazioni accessorie valgono il {fmt.pct(other_share)} "
-                             f"dell'appalto, sotto la soglia del {fmt.pct(threshold, 0)}.", figures=figures)
-        if len(names) >= 2:
-            return compliant(lambda: f"Prestazioni accessorie al {fmt.pct(other_share)}: la gara indica più "
+            return compliant(lambda: f"Le prestazioni di altre attività valgono il {fmt.pct(other_share)} "
+                             f"del personale dell'appalto, sotto la soglia del {fmt.pct(threshold, 0)}.", figures=figures)
+        if len(named) >= 2:
+            return compliant(lambda: f"Prestazioni di altre attività al {fmt.pct(other_share)}: la gara indica più "
                              f"CCNL ({'; '.join(names)}).", figures=figures, evidence=ctx.evidence("ccnl"))
-        others = ", ".join(LABELS[k] for k in amounts if k != main)
+        others = ", ".join(LABELS.get(k, k) for k in by_activity if k != main)
         return violation(
-            lambda: f"Le prestazioni di {others} valgono il {fmt.pct(other_share)} dell'appalto (soglia "
-            f"{fmt.pct(threshold, 0)}), ma la gara indica un solo CCNL ({names[0]}): l'art. 11 c. 2-bis richiede "
+            lambda: f"Le prestazioni di {others} valgono il {fmt.pct(other_share)} del personale dell'appalto (soglia "
+            f"{fmt.pct(threshold, 0)}), ma la gara indica un solo CCNL ({names[0]}): {law['legal_basis']} richiede "
             "di indicare anche il contratto per quelle prestazioni.",
-            figures=figures, evidence=ctx.evidence("ccnl"),
+            figures=figures, evidence=ctx.evidence("ccnl", "staff"),
         )
+
+    @staticmethod
+    def _weights(ctx: NoticeContext, legal: LegalData, staff: list) -> list[tuple[str, float]]:  # type: ignore[type-arg]
+        """(profile, weight) per staff row: cost at the table known at publication, else hours."""
+        assert ctx.published_on is not None
+        try:
+            cost = staff_cost(ctx, legal, ctx.published_on)
+        except StaffCostError:
+            return [(str(r.get("profile") or ""), h) for r in staff
+                    if isinstance(r, dict) and (h := to_float(r.get("hours"))) and h > 0]
+        return [(row.profile, row.cost) for row in cost.rows]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
+from rules.common import law_in_force
 from rules.context import NoticeContext
 from rules.legal import LegalData
 
@@ -13,26 +14,33 @@ FLAT = re.compile(r"bilinear|concav|non lineare|interdipendente|radice|\^\s*0[.,
 
 
 class R_CRIT_3(Rule):
-    """The economic-score formula rewards large discounts steeply (linear on the discount).
+    """The economic-score formula rewards large discounts steeply (linear on the discount): an observation.
 
     Why it matters:
-        A linear formula (points = max × discount / best discount) keeps paying for every extra point
-        of discount, so bidders compete on labour cost. A concave or bilinear formula flattens near
-        the best discount and takes the pressure off wages (case law accepts both: heuristic).
+        A linear formula (points = max × discount / best discount) keeps paying for every extra point of
+        discount, so bidders compete on labour cost. A concave or bilinear formula flattens near the best
+        discount and takes the pressure off wages.
+
+    Legal basis:
+        No provision: art. 108 D.Lgs. 36/2023 (from 1/7/2023) leaves the formula to the authority, and case
+        law accepts linear and non-linear formulas alike (DOMAIN.md §1.5). The rule is an observation for
+        the Observatory, never a claim of unlawfulness: its only verdict against a formula has severity
+        info and says that the formula is lawful.
 
     Methodology:
-        Reads the field `economic_formula` (text or name). Violation when it names a linear /
-        proportional formula on the discount; compliant for bilinear, concave, non-linear or
-        inverse-proportional formulas.
+        Reads the field `economic_formula` (text or name). Linear / proportional on the discount → an
+        observation (violation, severity info, "formula lecita"); bilinear, concave, non-linear or
+        inverse-proportional → compliant.
 
-    Exclusions:
-        Lowest-price tenders (no score); formula not extracted (not verifiable).
+    Does not flag:
+        Any formula as unlawful; lowest-price tenders (no score); formula not extracted or not classified
+        (not verifiable); notices before 1/7/2023.
 
     Assumptions:
         The extractor reports the formula's name or text in `economic_formula`.
 
     Flagged example:
-        "Pe = 30 × Ri / Rmax (formula lineare)".
+        "Pe = 30 × Ri / Rmax (formula lineare)" (information).
 
     Not flagged example:
         "formula bilineare con coefficiente X = 0,85".
@@ -42,13 +50,16 @@ class R_CRIT_3(Rule):
     name = "criteria.steep_price_formula"
     family = "R-CRIT"
     severity = "info"
-    version = "1"
-    legal_basis = "art. 108 D.Lgs. 36/2023 (prassi; giurisprudenza sulle formule non lineari)"
+    version = "2"
+    legal_basis = "nessuna norma: osservazione sulla formula del punteggio economico (art. 108 D.Lgs. 36/2023)"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
         formula = ctx.value("economic_formula")
         if not formula:
             return not_verifiable("formula del punteggio economico non estratta dai documenti")
+        law, not_applicable = law_in_force(ctx, legal, "award")
+        if law is None:
+            return not_applicable  # type: ignore[return-value]
         text = str(formula)
         figures = {"economic_formula": text}
         evidence = ctx.evidence("economic_formula")
@@ -56,7 +67,7 @@ class R_CRIT_3(Rule):
             return compliant("Formula del punteggio economico non lineare: premia meno i ribassi estremi.",
                              figures=figures, evidence=evidence)
         if STEEP.search(text):
-            return violation("Formula lineare sul ribasso: ogni punto di ribasso in più vale punti, il che spinge a "
-                             "comprimere il costo del lavoro; preferibile una formula bilineare o concava.",
-                             figures=figures, evidence=evidence)
+            return violation("Osservazione (formula lecita): la formula è lineare sul ribasso, ogni punto di ribasso "
+                             "in più vale punti e spinge a comprimere il costo del lavoro; una formula bilineare o "
+                             "concava ridurrebbe la pressione.", severity="info", figures=figures, evidence=evidence)
         return not_verifiable(f"formula non classificata: {text[:120]}", figures=figures, evidence=evidence)

@@ -45,20 +45,26 @@ def record_key(record: PaymentRecord) -> tuple[tuple[str, int, int], tuple[int, 
 
 
 class R_PAY_2(Rule):
-    """The contracting authority pays late: payment-timeliness indicator (ITP) above zero.
+    """The contracting authority pays late on average: payment-timeliness indicator (ITP) above zero.
 
     Why it matters:
-        The ITP (art. 33 D.Lgs. 33/2013, DPCM 22/9/2014 art. 9) is the amount-weighted average of
-        days between due date and payment; positive means late. Checking that authorities pay on
-        time is one of the Observatories' tasks: late payers make cooperatives advance wages.
+        Checking that authorities pay on time is one of the Observatories' tasks: late payers make
+        cooperatives advance wages. It is a signal about the authority, not a defect of the tender.
+
+    Legal basis:
+        Art. 33 D.Lgs. 33/2013 (as amended by DL 66/2014, quarterly indicator from 2015) and DPCM 22/9/2014
+        art. 9: the amount-weighted average of days between due date and payment; positive means late.
+        The due dates are those of D.Lgs. 231/2002 art. 4.
 
     Methodology:
-        The most recent period of the authority's series (`payment_indicator`). ITP ≤ 0: compliant;
-        0 < ITP ≤ `critical_days` (default 30): violation, warning; above: violation, critical.
+        The most recent period of the authority's series (`payment_indicator`; for one period the source
+        ranked first, PCC before the authority's own page). ITP ≤ 0: compliant; 0 < ITP ≤ `critical_days`
+        (calibration.yaml): violation, warning; above: violation, critical. The message says the figure is
+        the authority's, not the tender's.
 
-    Exclusions:
-        No series for the authority; a series that uses another definition (plain average of days
-        from receipt): not verifiable, the figure is not comparable.
+    Does not flag:
+        An authority that pays on average by the due date (ITP ≤ 0); a series that uses another definition
+        (plain average of days from receipt: not comparable, not verifiable); no series for the authority.
 
     Assumptions:
         The sign convention stored with the series (negative = early).
@@ -67,16 +73,15 @@ class R_PAY_2(Rule):
         Comune with ITP 2025-Q2 = 42,5 days: critical.
 
     Not flagged example:
-        ITP 2025 = -3,2 days (paid on average early).
+        ITP 2025 = -3,2 days (paid on average early); ITP 0,0.
     """
 
     code = "R-PAY-2"
     name = "payment.late_payer"
     family = "R-PAY"
     severity = "warning"
-    version = "1"
+    version = "2"
     legal_basis = "art. 33 D.Lgs. 33/2013; DPCM 22/9/2014 art. 9; D.Lgs. 231/2002"
-    config_defaults = {"critical_days": 30.0}
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
         record = latest(ctx.payments)
@@ -97,5 +102,6 @@ class R_PAY_2(Rule):
                              f"{fmt.number(itp, 1)} giorni).", figures=figures, evidence=evidence)
         severity = "critical" if itp > float(self.options["critical_days"]) else "warning"
         return violation(lambda: f"{who} paga in media {fmt.number(itp, 1)} giorni dopo la scadenza "
-                         f"(indicatore di tempestività dei pagamenti, {fmt.period(record.period)}).",
+                         f"(indicatore di tempestività dei pagamenti, {fmt.period(record.period)}): dato "
+                         "dell'amministrazione, non della singola gara.",
                          severity=severity, figures=figures, evidence=evidence)

@@ -8,21 +8,24 @@ from rules.payment.r_pay_2 import record_key
 
 
 class R_PAY_3(Rule):
-    """The authority reports a stock of overdue commercial debts.
+    """The authority reports a stock of overdue commercial debts (information).
 
     Why it matters:
-        Next to the ITP, authorities publish the total of overdue debts and the number of creditor
-        firms (art. 33 D.Lgs. 33/2013). A stock of overdue debt shows the late payments are not
-        occasional, whatever the sign of a single period's indicator.
+        Next to the ITP, a stock of overdue debt shows the late payments are not occasional, whatever the
+        sign of a single period's indicator. A signal about the authority, not a defect of the tender.
+
+    Legal basis:
+        Art. 33 D.Lgs. 33/2013: authorities publish the total of overdue debts and the number of creditor
+        firms; D.Lgs. 231/2002 sets the due dates.
 
     Methodology:
-        The most recent period with an `overdue_debt` figure. Violation when it exceeds
-        `min_overdue_eur` (default 0); compliant when zero. The figures keep the series' source and
-        sign convention.
+        The most recent period with an `overdue_debt` figure. Violation (severity info) when it exceeds
+        `min_overdue_eur` (calibration.yaml; 0 until an Observatory sets a materiality threshold);
+        compliant otherwise. The figures keep the series' source and sign convention.
 
-    Exclusions:
-        No figure published, or a figure not read (e.g. a scanned PDF, noted in the series): not
-        verifiable.
+    Does not flag:
+        A stock at or below the threshold; no figure published, or a figure not read (e.g. a scanned PDF,
+        noted in the series): not verifiable.
 
     Assumptions:
         The overdue stock is in euro at the end of the period.
@@ -40,7 +43,6 @@ class R_PAY_3(Rule):
     severity = "info"
     version = "1"
     legal_basis = "art. 33 D.Lgs. 33/2013; D.Lgs. 231/2002"
-    config_defaults = {"min_overdue_eur": 0.0}
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
         records = [r for r in ctx.payments if r.overdue_debt is not None]

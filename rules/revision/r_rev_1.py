@@ -3,26 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from rules import format as fmt
-from rules.base import Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import explicitly_excluded, missing_clause, sub_dict
+from rules.base import Rule, Verdict, compliant, violation
+from rules.common import explicitly_excluded, law_in_force, missing_clause, sub_dict
 from rules.context import NoticeContext
 from rules.legal import LegalData
 
 
 def revision_verdict(ctx: NoticeContext, legal: LegalData, subject: str) -> Verdict:
     """Shared by R-REV-1 and R-CAS-2: the mandatory price-revision clause is there or not."""
-    if ctx.published_on is None:
-        return not_verifiable("data di pubblicazione sconosciuta")
-    law = legal.threshold("revision", ctx.published_on)
+    law, not_applicable = law_in_force(ctx, legal, "revision")
     if law is None:
-        return not_verifiable(f"gara pubblicata il {fmt.day(ctx.published_on)}, prima dell'obbligo della clausola di "
-                              "revisione prezzi (1/7/2023)")
+        return not_applicable  # type: ignore[return-value]
     clause: dict[str, Any] = sub_dict(ctx, "price_revision") or {}
     evidence = ctx.evidence("price_revision")
     figures = {"law_version": law["id"], "present": clause.get("present")}
     if clause.get("present") is True:
         return compliant(f"{subject} contiene la clausola di revisione dei prezzi.", figures=figures, evidence=evidence)
-    message = (f"{subject} non prevede la clausola di revisione dei prezzi, obbligatoria dal 1/7/2023 "
+    since = fmt.day(legal.thresholds["revision"][0]["valid_from"])
+    message = (f"{subject} non prevede la clausola di revisione dei prezzi, obbligatoria dal {since} "
                f"({law['legal_basis']}).")
     if clause.get("present") is False and explicitly_excluded(evidence):
         return violation(message.replace("non prevede", "esclude espressamente"), figures=figures, evidence=evidence)
@@ -33,19 +31,28 @@ class R_REV_1(Rule):
     """The tender has no price-revision clause, or excludes it.
 
     Why it matters:
-        Since 1/7/2023 art. 60 D.Lgs. 36/2023 makes the price-revision clause mandatory in the initial
-        tender documents (kept by the correttivo). Without it, CCNL increases during the contract
-        (October 2024, January and October 2025, January 2026) cannot reach the price, and the
-        cooperative pays them or cuts staff.
+        Without the clause, CCNL increases during the contract (October 2024, January and October 2025,
+        January 2026) cannot reach the price, and the cooperative pays them or cuts staff.
+
+    Legal basis:
+        Art. 60 c. 1 D.Lgs. 36/2023: "Nei documenti di gara iniziali delle procedure di affidamento è
+        obbligatorio l'inserimento delle clausole di revisione prezzi", original text from 1/7/2023 to
+        30/12/2024, kept by the correttivo D.Lgs. 209/2024 from 31/12/2024 (which adds "riferite alle
+        prestazioni ... oggetto del contratto"). Versions: `thresholds.yaml` topic `revision`. Before
+        1/7/2023, art. 29 DL 4/2022 already made the clause mandatory for calls from 27/1/2022 (art. 106 c.
+        1 lett. a D.Lgs. 50/2016); the rule does not judge those notices (conservative choice,
+        RULES_AUDIT.md §2 R-REV-1). Direct awards are "procedure di affidamento" too: an explicit exclusion
+        there is a violation, a clause simply not found is not verifiable (their acts are seldom published).
 
     Methodology:
-        Law version by publication date (`thresholds.yaml` revision). Compliant when
-        `price_revision.present` is true. A sentence that excludes revision ("non è prevista alcuna
-        revisione", "prezzi fissi e invariabili") is a violation even if some document was unread;
-        a clause simply not found is a violation only when every document was read.
+        Compliant when `price_revision.present` is true. A sentence that excludes revision ("non è prevista
+        alcuna revisione", "prezzi fissi e invariabili") is a violation even if some document was unread;
+        a clause simply not found is a violation only when every document was read and the notice is the
+        call itself.
 
-    Exclusions:
-        Tenders published before 1/7/2023 (not verifiable: no obligation then).
+    Does not flag:
+        Tenders published before 1/7/2023; a clause not found when a document was not read; market surveys;
+        direct awards that do not exclude revision expressly.
 
     Assumptions:
         The extractor reports the negation sentences as evidence of `price_revision`.
@@ -61,7 +68,7 @@ class R_REV_1(Rule):
     name = "revision.clause_missing"
     family = "R-REV"
     severity = "critical"
-    version = "1"
+    version = "2"
     legal_basis = "art. 60 c. 1 D.Lgs. 36/2023"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:

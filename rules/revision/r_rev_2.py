@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rules import format as fmt
 from rules.base import Rule, Verdict, compliant, not_verifiable, violation
-from rules.common import sub_dict
+from rules.common import law_in_force, sub_dict
 from rules.context import NoticeContext, to_float
 from rules.legal import LegalData
 
@@ -11,21 +11,27 @@ class R_REV_2(Rule):
     """The price-revision clause uses a threshold or share less favourable than art. 60.
 
     Why it matters:
-        For services art. 60 triggers revision when costs vary by more than 5 % and pays 80 % (of the
-        variation in the original text; of the excess over the threshold after D.Lgs. 209/2024). A
-        clause with a 10 % threshold or a 50 % share shifts the CCNL increases onto the contractor.
+        A clause with a 10 % threshold or a 50 % share shifts the CCNL increases onto the contractor.
+
+    Legal basis:
+        Art. 60 c. 2 D.Lgs. 36/2023 for services: original text (1/7/2023 - 30/12/2024) revision when costs
+        vary "in misura superiore al 5 per cento", paying "80 per cento della variazione"; after the
+        correttivo D.Lgs. 209/2024 (from 31/12/2024, lett. b) above 5 %, 80 % "del valore eccedente la
+        variazione del 5 per cento" (`thresholds.yaml` topic `revision`). Reading (open point on the
+        basis): whether the original 80 % applied to the whole variation or to the excess was debated
+        (DOMAIN.md §1.4), so the basis is not compared; works (3 %/90 %) are out of scope.
 
     Methodology:
-        Legal figures from the law version in force at publication (`thresholds.yaml` revision:
-        services_threshold_pct, services_share_pct). Violation when `price_revision.threshold_pct` is
-        above the legal threshold or `share_pct` below the legal share. Compliant when both are at
-        least as favourable; not verifiable when the clause states neither.
+        Violation (warning) when `price_revision.threshold_pct` is above the legal threshold or `share_pct`
+        below the legal share of the version in force at publication. Compliant when both are at least as
+        favourable; not verifiable when the clause states neither.
 
-    Exclusions:
-        No clause (R-REV-1); tenders before 1/7/2023.
+    Does not flag:
+        A clause paying 80 % of the excess under the original text (the basis was debated); no clause
+        (R-REV-1); tenders before 1/7/2023; a clause that states no figures.
 
     Assumptions:
-        Percentages refer to services (works have 3 %/90 % after the correttivo and are out of scope).
+        Percentages refer to services.
 
     Flagged example:
         Published 10/2/2025: "revisione se la variazione supera il 10 %, nella misura del 50 %".
@@ -42,11 +48,9 @@ class R_REV_2(Rule):
     legal_basis = "art. 60 c. 2 D.Lgs. 36/2023 (testo originario e D.Lgs. 209/2024)"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
-        if ctx.published_on is None:
-            return not_verifiable("data di pubblicazione sconosciuta")
-        law = legal.threshold("revision", ctx.published_on)
+        law, not_applicable = law_in_force(ctx, legal, "revision")
         if law is None:
-            return not_verifiable("gara anteriore all'obbligo della revisione prezzi (1/7/2023)")
+            return not_applicable  # type: ignore[return-value]
         clause = sub_dict(ctx, "price_revision") or {}
         if clause.get("present") is not True:
             return not_verifiable("clausola di revisione prezzi assente o non trovata (vedi R-REV-1)")

@@ -94,5 +94,5 @@ def test_preview_mentions_digests_queued_but_not_sent(session, settings_env) -> 
     session.commit()
     result = _invoke("preview", "LOM")
     assert "1 digest(s) already queued for LOM and not yet sent" in result.output
-    assert "Termini di pagamento oltre i 30 giorni" in result.output  # only the new finding
+    assert "Termini di pagamento oltre i limiti del D.Lgs. 231/2002" in result.output  # only the new finding
     assert "Servizio sociale aggiudicato al minor prezzo." not in result.output

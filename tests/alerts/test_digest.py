@@ -63,7 +63,7 @@ def test_updated_verdict_estimate_and_late_payer(session, directory, file_settin
         assert "verdetto aggiornato" in part
         assert "valore stimato della tabella" in part
         assert "indicatore di tempestività 2025-Q3 = 41,25 giorni di ritardo medio" in part
-        assert "art. 41 c. 13-14 D.Lgs. 36/2023; DD Ministero del Lavoro n. 30/2024" in part
+        assert "art. 41 c. 13-14 D.Lgs. 36/2023; DD Ministero del Lavoro n. 7/2020 e n. 30/2024" in part
         assert "Costo della manodopera inferiore al costo delle tabelle ministeriali" in part
     assert "GARE NON VERIFICABILI" not in rendered.text  # the superseded verdict is not repeated
 

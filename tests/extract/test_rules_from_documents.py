@@ -39,7 +39,8 @@ def _verdicts(tmp_path: Path, notice: dict, fields: dict) -> dict[str, dict]:
 def test_cas_tender_read_from_its_pdf(built_dir: Path, tmp_path: Path) -> None:
     verdicts = _verdicts(tmp_path, CAS_NOTICE, _extracted(built_dir / "cas_accoglienza.pdf"))
     cas3 = verdicts["R-CAS-3"]
-    assert cas3["result"] == "violation"
+    # The shipped references are estimated (prices of single tenders), so the comparison is no verdict.
+    assert cas3["result"] == "not_verifiable"
     assert (cas3["figures"]["daily_price"], cas3["figures"]["reference_price"], cas3["figures"]["centre_type"]) == (28.0, 34.7, "collective")
     assert cas3["evidence"][0]["page"] == 1 and "pro capite pro die" in cas3["evidence"][0]["text"]
     assert verdicts["R-CAS-1"]["result"] == "violation" and verdicts["R-CAS-1"]["figures"]["cited_table"] == "DD7-2020"
@@ -61,12 +62,12 @@ def test_home_care_tender_with_bilinear_formula_and_no_anomaly_elements(built_di
     assert _verdicts(tmp_path, unread, fields)["R-ANOM-1"]["result"] == "not_verifiable"
 
 
-def test_cas_price_at_the_reference_is_compliant(tmp_path: Path) -> None:
+def test_cas_price_read_and_compared_with_the_estimated_reference(tmp_path: Path) -> None:
     text = ("Servizio di accoglienza in singole unità abitative. Il prezzo pro capite pro die posto a base di gara è pari a "
             "€ 30,10 IVA esclusa.")
     fields = extract_fields([Page(1, text)])
     cas3 = _verdicts(tmp_path, CAS_NOTICE, fields)["R-CAS-3"]
-    assert cas3["result"] == "compliant"
+    assert cas3["result"] == "not_verifiable" and cas3["figures"]["reference_status"] == "estimated"
     assert (cas3["figures"]["centre_type"], cas3["figures"]["reference_price"]) == ("single_units", 29.66)
 
 

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from db.session import session_scope
 from observatory.cli import cli
+from rules.errors import NoticeInputError
+from rules.notice_input import NOTICE_KEYS
 from tests.rules import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +42,8 @@ def test_rules_list() -> None:
     items = json.loads(result.output)
     assert len(items) == 26
     base2 = next(i for i in items if i["rule"] == "R-BASE-2")
-    assert base2["legal_basis"].startswith("art. 41") and base2["severity"] == "critical" and base2["version"] == "1"
+    assert base2["legal_basis"].startswith("art. 41") and base2["severity"] == "critical" and base2["version"] == "2"
+    assert base2["options"]["tolerance_estimated_pct"] == 2.0
 
 
 def test_rules_docs_are_generated_from_the_docstrings() -> None:
@@ -47,7 +51,11 @@ def test_rules_docs_are_generated_from_the_docstrings() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("\n## R-") == 26
     assert "## R-BASE-2 — The labour cost of the tender is below the Ministry table cost" in result.output
-    assert "**Flagged example**" in result.output and "`tolerance_pct` = 0.0" in result.output
+    assert "**Flagged example.**" in result.output and "- `tolerance_pct` = 1.0: CCNL_COSTS.md §7" in result.output
+    # Per rule: the legal basis with its date, and what the rule does not flag.
+    base1 = result.output.split("## R-BASE-1", 1)[1].split("\n## ", 1)[0]
+    assert "**Legal basis.** Art. 41 c. 14 D.Lgs. 36/2023, from 1/7/2023" in base1
+    assert "**Does not flag.** A discount applied to a base that includes the labour cost" in base1
 
 
 def test_rules_check_json(tmp_path: Path) -> None:
@@ -65,11 +73,77 @@ def test_rules_check_json(tmp_path: Path) -> None:
     assert soc1["result"] == "violation"  # every document read and no social clause
 
 
-def test_rules_check_bad_input(tmp_path: Path) -> None:
+def _check(tmp_path: Path, payload: object, *args: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "notice.json"
-    path.write_text('{"notice": {"published_on": "ieri"}}', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["rules", "check", str(path), "--json"])
-    assert result.exit_code != 0 and "not a date" in str(result.exception)
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
+    return CliRunner().invoke(cli, ["rules", "check", str(path), *args])
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"notice": {"published_on": "ieri"}}, "notice.published_on: 'ieri' is not an ISO date (YYYY-MM-DD"),
+        ({"notice": {"published_on": "10/03/2025"}}, "not an ISO date"),
+        ({"notice": {"published": "2025-03-10"}}, "unknown key 'published'; known keys: id, title"),
+        ({"notice": {"authority": {"nome": "Comune"}}}, "notice.authority: unknown key 'nome'; known keys: name, fiscal_code"),
+        ({"notizia": {}}, "unknown key 'notizia'; known keys: notice, fields"),
+        ({"notice": {"amount": "300.000"}}, "notice.amount: must be a number"),
+        ({"notice": {"all_documents_read": "si"}}, "must be true or false"),
+        ({"notice": {"documents_total": -1}}, "whole number"),
+        ({"notice": {"cpv": "assistenza"}}, "is not a CPV code"),
+        ({"notice": {"cpv": 85312000}}, "a CPV code ('85312000-9') or a list of codes"),
+        ({"notice": {"region": "Atlantide"}}, "unknown region 'Atlantide'; give the ISTAT code (01-20) or the name (Piemonte"),
+        ({"notice": {"execution": [{"start_on": "1/3/2025"}]}}, "notice.execution[0].start_on"),
+        ({"notice": {"lots": [{"cig": "B1", "importo": 3}]}}, "notice.lots[0]: unknown key 'importo'"),
+        ({"notice": {}, "fields": {"ccnl": {"nome": "Cooperative sociali"}}}, "fields.ccnl: unknown key 'nome'"),
+        ({"notice": {}, "fields": {"staff": "OSS"}}, "fields.staff: a list of"),
+        ({"notice": {}, "fields": [1, 2]}, '"fields" must be an object'),
+        ([], "the notice file must be an object"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_rules_check_refuses_bad_input_in_one_line(tmp_path: Path, payload: object, message: str) -> None:
+    result = _check(tmp_path, payload, "--json")
+    assert result.exit_code != 0 and isinstance(result.exception, NoticeInputError), result.output
+    assert message in str(result.exception) and "\n" not in str(result.exception)
+
+
+def test_rules_check_accepts_what_extract_file_prints(tmp_path: Path) -> None:
+    """cpv as a list (main code first), ccnl as the extraction's object, a region by name, extra fields."""
+    payload = json.loads(json.dumps(NOTICE))
+    payload["notice"] |= {"cpv": ["85312000-9", "85311000-2"], "region": "Lombardia"}
+    payload["fields"]["ccnl"] = {"value": {"name": "Cooperative sociali", "cnel_code": "T151", "matched_text": "CCNL coop"},
+                                 "evidence": [{"page": 2, "text": "CCNL delle cooperative sociali"}], "confidence": 0.9}
+    payload["fields"]["cig"] = {"value": ["B1234567AA"], "evidence": []}
+    result = _check(tmp_path, payload, "--json")
+    assert result.exit_code == 0, result.output
+    items = {i["rule"]: i for i in json.loads(result.stdout)}
+    assert items["R-CCNL-4"]["result"] == "compliant" and items["R-CCNL-4"]["figures"]["registry"][0]["code"] == "T151"
+    assert items["R-REV-3"]["applicable"] is True
+    assert "campi non letti da alcuna regola: cig" in result.stderr
+
+
+def test_rules_check_out_of_scope_notice_gets_no_verdict(tmp_path: Path) -> None:
+    payload = {"notice": {"published_on": "2025-05-10", "cpv": "45214100-1", "all_documents_read": True,
+                          "title": "Lavori di ristrutturazione dell'asilo nido comunale"},
+               "fields": {"award_criterion": "lowest_price"}}
+    result = _check(tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    assert "fuori ambito" in result.output and "nessuna verifica" in result.output and "violation" not in result.output
+    items = json.loads(_check(tmp_path, payload, "--json").stdout)
+    assert not any(i["applicable"] for i in items) and {i["result"] for i in items} == {"not_verifiable"}
+
+
+def test_rules_check_bad_input_is_one_line_on_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "notice.json"
+    path.write_text('{"notice": {"published": "2025-03-10"}}', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "OBSERVATORY_"))}
+    env["OBSERVATORY_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "observatory", "rules", "check", str(path)], capture_output=True,
+                            text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: \"notice\": unknown key 'published'; known keys: " + ", ".join(NOTICE_KEYS)]
 
 
 def test_rules_run_outputs_and_explain(settings_env, engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +174,7 @@ def test_rules_run_outputs_and_explain(settings_env, engine, tmp_path: Path) -> 
 
     explain = runner.invoke(cli, ["rules", "explain", str(notice_id)])
     assert explain.exit_code == 0, explain.output
-    assert "R-BASE-2 v1: violation (critical)" in explain.output
+    assert "R-BASE-2 v2: violation (critical)" in explain.output
     assert "p. 4" in explain.output and "costi della manodopera" in explain.output
     assert "scope: in" in explain.output
     assert "lifecycle:" in explain.output and "Pubblicazione" in explain.output
@@ -149,3 +223,11 @@ def test_rules_run_region_by_name(settings_env, engine) -> None:  # type: ignore
     assert json.loads(sicilia.stdout) == [] and "0 of 0 notices" in sicilia.stderr
     unknown = runner.invoke(cli, ["rules", "run", "--dry-run", "--region", "Atlantide"])
     assert unknown.exit_code != 0 and "unknown region" in str(unknown.exception)
+
+
+def test_committed_rules_reference_is_current() -> None:
+    """docs/rules-reference.md is what `observatory rules docs` generates (regenerate it after changing a rule)."""
+    result = CliRunner().invoke(cli, ["rules", "docs"])
+    assert result.exit_code == 0, result.output
+    committed = (ROOT / "docs" / "rules-reference.md").read_text(encoding="utf-8")
+    assert committed == result.output, "run: observatory rules docs --output docs/rules-reference.md"

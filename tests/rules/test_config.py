@@ -14,8 +14,11 @@ def test_defaults_cover_every_rule() -> None:
     config = parse_config({})
     assert len(config.instantiate()) == 26
     rule = next(r for r in config.instantiate() if r.code == "R-BASE-2")
-    assert rule.options == {"tolerance_pct": 0.0, "info_below_pct": 2.0, "critical_above_pct": 5.0,
-                            "old_table_match_pct": 1.5}
+    # The defaults are data (calibration.yaml), each with its source.
+    assert rule.options == {"tolerance_pct": 1.0, "tolerance_estimated_pct": 2.0, "info_below_pct": 2.0,
+                            "critical_above_pct": 5.0, "old_table_match_pct": 1.5}
+    assert config.legal.calibration["R-BASE-2"]["tolerance_pct"].source.startswith("CCNL_COSTS.md")
+    assert next(r for r in config.instantiate() if r.code == "R-SOC-1").options == {}
 
 
 def test_overrides(tmp_path: Path) -> None:
@@ -26,6 +29,8 @@ def test_overrides(tmp_path: Path) -> None:
     assert "R-CRIT-3" not in rules
     assert rules["R-BASE-2"].effective_severity == "warning"
     assert rules["R-BASE-2"].options["tolerance_pct"] == 1.0 and isinstance(rules["R-BASE-2"].options["tolerance_pct"], float)
+    assert rules["R-BASE-2"].options["tolerance_estimated_pct"] == 2.0  # the others keep their calibrated values
+    assert config.rule_options("R-BASE-2")["tolerance_pct"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -34,6 +39,7 @@ def test_overrides(tmp_path: Path) -> None:
         ({"rule": {}}, "unknown key rule"),
         ({"rules": {"R-XXX-9": {}}}, "unknown rule 'R-XXX-9'"),
         ({"rules": {"R-BASE-2": {"tolerance": 1}}}, "unknown key tolerance for R-BASE-2"),
+        ({"rules": {"R-SOC-1": {"tolerance_pct": 1}}}, "unknown key tolerance_pct for R-SOC-1"),
         ({"rules": {"R-BASE-2": {"tolerance_pct": "uno"}}}, "R-BASE-2.tolerance_pct must be float"),
         ({"rules": {"R-BASE-2": {"tolerance_pct": True}}}, "must be float"),
         ({"rules": {"R-BASE-2": {"severity": "high"}}}, "severity must be one of"),

@@ -42,7 +42,7 @@ def test_every_message_reads() -> None:
         assert evaluation.verdict.message.strip()
         assert not evaluation.verdict.message.startswith("Messaggio non disponibile")
     base1 = _by_code(SOCIAL)["R-BASE-1"]
-    assert base1.verdict.message == "Costi della manodopera indicati (€ 198.900,00) e non soggetti a ribasso."
+    assert base1.verdict.message == "Costi della manodopera indicati (€ 198.900,00)."
     assert base1.as_dict()["message"] == base1.verdict.message
 
 

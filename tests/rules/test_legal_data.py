@@ -55,6 +55,36 @@ def test_table_in_force_by_date(date: dt.date, expected: tuple[str, str]) -> Non
     assert LEGAL.step_at(dt.date(2019, 1, 1)) is None
 
 
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [  # the table an authority could use: DD 30/2024 exists only from its issue date, 14/6/2024
+        (dt.date(2024, 2, 1), ("DD7-2020", "2020-09")), (dt.date(2024, 6, 13), ("DD7-2020", "2020-09")),
+        (dt.date(2024, 6, 14), ("DD30-2024", "2024-02")), (dt.date(2024, 10, 1), ("DD30-2024", "2024-10")),
+        (dt.date(2020, 3, 1), ("DD7-2020", "2019-11")),
+    ],
+)
+def test_table_known_on_a_date_needs_its_decree_issued(date: dt.date, expected: tuple[str, str]) -> None:
+    decree, step = LEGAL.step_known_at(date)
+    assert (decree.id, step.id) == expected
+    assert LEGAL.step_known_at(dt.date(2020, 2, 16)) is None  # DD 7/2020 issued 17/2/2020
+
+
+def test_every_law_topic_names_its_basis_and_start() -> None:
+    for topic, versions in LEGAL.thresholds.items():
+        for version in versions:
+            assert version["legal_basis"] and version["valid_from"] and version["source"], (topic, version["id"])
+    assert LEGAL.threshold("ccnl_secondary", dt.date(2024, 12, 30)) is None
+    assert LEGAL.threshold("ccnl_secondary", dt.date(2024, 12, 31))["share_pct"] == 30
+    assert LEGAL.threshold("revision_indices", dt.date(2024, 12, 30)) is None
+    assert LEGAL.threshold("ccnl", dt.date(2024, 12, 30))["id"] == "art11-original"
+    assert LEGAL.threshold("social_clause", dt.date(2023, 6, 30)) is None
+
+
+def test_profile_levels_that_change_on_a_date() -> None:
+    educator = LEGAL.level_for_profile("educatrice del nido d'infanzia")
+    assert educator.level_on(dt.date(2025, 12, 31)) == "D1" and educator.level_on(dt.date(2026, 1, 1)) == "D2"
+
+
 def test_thresholds_chosen_by_publication_date() -> None:
     assert LEGAL.threshold("revision", dt.date(2024, 12, 30))["id"] == "art60-original"
     assert LEGAL.threshold("revision", dt.date(2024, 12, 31))["id"] == "art60-correttivo"
@@ -91,6 +121,10 @@ def _copy(tmp_path: Path) -> Path:
          "status must be one of"),
         ("ccnl.yaml", "most_representative: false", "most_representative: maybe", "most_representative"),
         ("cas_prices.yaml", "labour_table: DD7-2020", "labour_table: DD9-2099", "not a known decree"),
+        ("calibration.yaml", "  tolerance_eur:\n    value: 1.0\n", "  tolerance_eur:\n    value: [1]\n", "must be a number"),
+        ("calibration.yaml", "    source: \"rounding of amounts", "    sorgente: \"rounding of amounts", "missing source"),
+        ("profiles.yaml", "later_level: D2, later_from: 2026-01-01", "later_level: D2", "go together"),
+        ("thresholds.yaml", "ccnl_secondary:", "ccnl_second:", "topic 'ccnl_secondary' missing"),
     ],
 )
 def test_broken_files_are_refused(tmp_path: Path, file: str, old: str, new: str, message: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ import yaml
 from rules.config import parse_config
 from rules.context import context_from_json
 from rules.engine import evaluate
+from rules.legal import DATA_DIR, load_legal_data
 from rules.registry import rules_by_code
 
 CASES_DIR = Path(__file__).parent / "cases"
+LEGAL = load_legal_data()  # shared by the cases that do not replace a data file
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -64,15 +67,30 @@ def _assert_subset(expected: Any, actual: Any, path: str) -> None:
         assert actual == expected, f"{path}: {actual!r} != {expected!r}"
 
 
+def _data_dir(tmp_path: Path, overrides: dict[str, Any]) -> Path:
+    """A copy of rules/data with some files replaced (a case that needs, say, a verified reference price)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    for name, content in overrides.items():
+        (target / name).write_text(yaml.safe_dump(_jsonable_dates(content), allow_unicode=True), encoding="utf-8")
+    return target
+
+
 @pytest.mark.parametrize(("code", "name", "defaults", "case"), load_cases())
-def test_rule_case(code: str, name: str, defaults: dict[str, Any], case: dict[str, Any]) -> None:
+def test_rule_case(code: str, name: str, defaults: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
     rule_class = rules_by_code()[code]
-    config = parse_config({"rules": {code: case["config"]}} if case.get("config") else {})
+    raw = {"rules": {code: case["config"]}} if case.get("config") else {}
+    if case.get("data"):
+        config = parse_config(raw, data_dir=_data_dir(tmp_path, case["data"]))
+    else:
+        config = parse_config(raw, legal=LEGAL)
     notice = _merge(defaults.get("notice") or {}, case.get("notice") or {})
     fields = _merge(defaults.get("fields") or {}, case.get("fields") or {})
     ctx = context_from_json(_jsonable_dates({"notice": notice, "fields": fields}))
     [evaluation] = evaluate(ctx, config, config.instantiate([rule_class]))
-    verdict, expect = evaluation.verdict, case["expect"]
+    verdict, expect = evaluation.verdict, _jsonable_dates(case["expect"])
+    if case.get("lawful"):  # a notice that breaks no law: never a violation (see test_rule_meta)
+        assert expect["result"] != "violation", "a lawful case cannot expect a violation"
     assert verdict.result == expect["result"], f"{verdict.result}: {verdict.message} / {verdict.reason}"
     if "severity" in expect:
         assert evaluation.severity == expect["severity"], verdict.message

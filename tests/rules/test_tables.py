@@ -77,13 +77,18 @@ def test_new_decree_needs_its_metadata(tmp_path: Path) -> None:
                           title="Tabella costo del lavoro UNEBA", issued_on=dt.date(2025, 5, 1))
     assert decree.ccnl == "T141" and [s.valid_from for s in decree.steps][0] == dt.date(2024, 2, 1)
     assert load_legal_data(tables_dir=tmp_path / "tables").step_at(dt.date(2025, 3, 1), ccnl="T141") is not None
-    # R-BASE-2 now checks a tender that names UNEBA against the UNEBA table.
+    # R-BASE-2 now checks a tender that names UNEBA against the UNEBA table, once the table is issued.
     config = parse_config({}, tables_dir=tmp_path / "tables")
-    ctx = context_from_json({"notice": {"published_on": "2025-03-10", "cpv": "85311000-2", "title": "RSA"},
+    ctx = context_from_json({"notice": {"published_on": "2025-06-10", "cpv": "85311000-2", "title": "RSA"},
                              "fields": {"labour_cost": 19000, "ccnl": "CCNL UNEBA",
                                         "staff": [{"profile": "OSS", "level": "A1", "hours": 1000}]}})
     [evaluation] = evaluate(ctx, config, config.instantiate([rules_by_code()["R-BASE-2"]]))
     assert evaluation.verdict.result == "compliant" and evaluation.verdict.figures["table"] == "UNEBA-2025"
+    before = context_from_json({"notice": {"published_on": "2025-03-10", "cpv": "85311000-2", "title": "RSA"},
+                                "fields": {"labour_cost": 19000, "ccnl": "CCNL UNEBA",
+                                           "staff": [{"profile": "OSS", "level": "A1", "hours": 1000}]}})
+    [evaluation] = evaluate(before, config, config.instantiate([rules_by_code()["R-BASE-2"]]))
+    assert evaluation.verdict.result == "not_verifiable"  # published before the table was issued
     with pytest.raises(LegalDataError, match="needs its source"):
         import_table(csv_path, tmp_path / "tables", decree_id="DD30-2024", source=" ")
 
