@@ -44,10 +44,13 @@ class RulesConfig:
             self._legal = load_legal_data(DATA_DIR, self.tables_dir, self.profiles)
         return self._legal
 
-    def instantiate(self, classes: list[type[Rule]] | None = None) -> list[Rule]:
-        """The enabled rules with their configured options and severity."""
+    def instantiate(self, classes: list[type[Rule]] | None = None, *, subject: str = "notice") -> list[Rule]:
+        """The enabled rules with their configured options and severity. Without `classes`, the rules that
+        judge `subject` (notices by default; "tariff" for the R-ACC tariff rules)."""
+        if classes is None:
+            classes = [cls for cls in all_rules() if cls.subject == subject]
         return [cls(self.options.get(cls.code), self.severities.get(cls.code))
-                for cls in (classes if classes is not None else list(all_rules())) if cls.code not in self.disabled]
+                for cls in classes if cls.code not in self.disabled]
 
 
 def _check_type(code: str, key: str, value: Any, default: Any) -> Any:

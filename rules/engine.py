@@ -326,7 +326,9 @@ def run_rules(session: Session, *, filters: RuleFilters | None = None, dry_run: 
     """Evaluate the current in-scope notices and write findings (none with dry_run). Never commits."""
     filters = filters or RuleFilters()
     config = config or default_config()
-    rules = config.instantiate(select_rules(filters.rules or None, filters.families or None))
+    # Tariff rules (R-ACC) judge tariffs, not notices: rules.tariff_engine runs them.
+    rules = config.instantiate([r for r in select_rules(filters.rules or None, filters.families or None)
+                                if r.subject == "notice"])
     summary = RulesRunSummary(dry_run=dry_run)
     last_id = 0
     while True:

@@ -16,7 +16,7 @@ from rules.registry import FAMILIES, all_rules
 CASES_DIR = Path(__file__).parent / "cases"
 RULES = all_rules()
 EXPECTED = {
-    "R-CCNL": 4, "R-BASE": 4, "R-SOC": 3, "R-REV": 4, "R-CRIT": 3, "R-ANOM": 2, "R-PAY": 3, "R-CAS": 3,
+    "R-CCNL": 4, "R-BASE": 4, "R-SOC": 3, "R-REV": 4, "R-CRIT": 3, "R-ANOM": 2, "R-PAY": 3, "R-CAS": 3, "R-ACC": 6,
 }
 
 
@@ -57,9 +57,25 @@ def test_case_file_covers_each_result(rule: type) -> None:
     path = CASES_DIR / f"{rule.code}.yml"
     assert path.is_file(), f"{rule.code} has no case file {path.name}"
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    if rule.subject == "act":  # the watch (R-ACC-6): info only, a title matches or not
+        assert {case["expect"]["match"] for case in cases.values()} == {True, False}, rule.code
+        return
     results = {case["expect"]["result"] for case in cases.values()}
-    assert results == {"violation", "compliant", "not_verifiable"}, (
+    # A rule that must never give a violation on its evidence alone (R-ACC-3, R-ACC-5) declares its results; its
+    # cases still include the situation that looks like one, expected not_verifiable.
+    assert results == set(rule.results), (
         f"{rule.code}: needs a flagged case, a not-flagged case and its exclusions (has {sorted(results)})")
+
+
+def test_only_declared_families_may_never_violate() -> None:
+    silent = {r.code for r in RULES if "violation" not in r.results}
+    assert silent == {"R-ACC-3", "R-ACC-5", "R-ACC-6"}
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.family == "R-ACC"], ids=lambda r: r.code)
+def test_accreditation_rules_are_at_most_warnings(rule: type) -> None:
+    assert rule.severity in ("info", "warning"), "accreditation acts are not tenders (ACCREDITATION.md §6)"
+    assert rule.subject in ("tariff", "act")
 
 
 def test_no_orphan_case_file() -> None:
