@@ -81,7 +81,8 @@ def context_from_row(tariff: Tariff, earlier: list[Tariff], later_exists: bool,
         hourly_costs=list(tariff.hourly_costs or []), other_costs=list(tariff.other_costs or []),
         revision_clause=tariff.revision_clause, sources=dict(tariff.sources or {}),
         earlier=[EarlierTariff(e.valid_from, _num(e.amount), _num(e.increase_pct), act_label(e),
-                               str((e.sources or {}).get("amount", {}).get("status") or "unverified"))
+                               str((e.sources or {}).get("amount", {}).get("status") or "unverified"),
+                               _num(e.health_share), _num(e.social_share))
                  for e in earlier],
         later_exists=later_exists, today=today or dt.date.today(),
     )

@@ -26,6 +26,11 @@ class EarlierTariff:
     increase_pct: float | None
     act: str
     status: str
+    health_share: float | None = None
+    social_share: float | None = None
+
+    def figure(self, name: str) -> float | None:
+        return getattr(self, name)
 
 
 @dataclass
@@ -95,6 +100,14 @@ class TariffContext:
             return self.health_share + self.social_share, worst
         return None, "unverified"
 
+    def compared_figure(self) -> tuple[str, float] | None:
+        """The figure a series is compared on: the whole amount, else the health quota, else the social one."""
+        for name in ("amount", "health_share", "social_share"):
+            value = getattr(self, name)
+            if value is not None:
+                return name, value
+        return None
+
     def evidence(self, *names: str) -> list[dict[str, Any]]:
         """Where the figures were read: the act (page, sentence) or the secondary page, one item per figure."""
         items = []
@@ -136,7 +149,8 @@ def tariff_from_mapping(data: dict[str, Any], *, today: dt.date | None = None) -
     list of {valid_from, amount, increase_pct, act, status}."""
     earlier = [EarlierTariff(to_date(e.get("valid_from"), "earlier.valid_from"), to_float(e.get("amount")),
                              to_float(e.get("increase_pct")), str(e.get("act") or "atto precedente"),
-                             str(e.get("status") or "unverified"))
+                             str(e.get("status") or "unverified"), to_float(e.get("health_share")),
+                             to_float(e.get("social_share")))
                for e in data.get("earlier") or []]
     earlier.sort(key=lambda e: e.valid_from or dt.date.min)
     return TariffContext(

@@ -9,6 +9,7 @@ from rules.accreditation.context import TariffContext
 from rules.base import Verdict, compliant, not_verifiable
 from rules.legal import LegalData
 
+FIGURE_LABELS = {"amount": "tariffa", "health_share": "quota sanitaria", "social_share": "quota sociale"}
 NO_SHARE = "; quota del lavoro non indicata dall'atto"
 
 
@@ -81,22 +82,26 @@ class R_ACC_3(TariffRule):
         if increase >= benchmark:
             return compliant(lambda: f"Aumento dopo il rinnovo del CCNL {fmt.pct(increase, 2, signed=True)} ({basis}), "
                              f"non inferiore al {fmt.pct(benchmark, 2, signed=True)} del costo del lavoro.",
-                             figures=figures, evidence=ctx.evidence("amount", "increase_pct"))
+                             figures=figures, evidence=ctx.evidence("amount", "health_share", "social_share", "increase_pct"))
         return not_verifiable(
             "aumento inferiore all'aumento del costo del lavoro del rinnovo",
             lambda: f"Aumento dopo il rinnovo {fmt.pct(increase, 2, signed=True)} ({basis}) contro "
             f"{fmt.pct(benchmark, 2, signed=True)} del costo del lavoro (tabelle ministeriali 2023-2025)"
             f"{'' if share else NO_SHARE}. "
             "Non è di per sé una violazione.",
-            figures={**figures, **tags("below_benchmark")}, evidence=ctx.evidence("amount", "increase_pct"))
+            figures={**figures, **tags("below_benchmark")}, evidence=ctx.evidence("amount", "health_share", "social_share", "increase_pct"))
 
     @staticmethod
     def _increase(ctx: TariffContext, renewal: Any) -> tuple[float | None, str]:
-        before = [e for e in ctx.earlier if e.valid_from is not None and e.valid_from < renewal and e.amount]
-        if ctx.amount is not None and before:
-            last = before[-1]
-            assert last.amount is not None
-            return (ctx.amount / last.amount - 1) * 100, f"da {fmt.euro(last.amount)} ({last.act}) a {fmt.euro(ctx.amount)}"
+        compared = ctx.compared_figure()
+        if compared is not None:
+            name, value = compared
+            before = [e for e in ctx.earlier if e.valid_from is not None and e.valid_from < renewal and e.figure(name)]
+            if before:
+                last = before[-1]
+                old = last.figure(name) or 0.0
+                label = FIGURE_LABELS[name]
+                return (value / old - 1) * 100, f"{label} da {fmt.euro(old)} ({last.act}) a {fmt.euro(value)}"
         declared = [e.increase_pct for e in ctx.earlier
                     if e.increase_pct is not None and e.valid_from is not None and e.valid_from >= renewal]
         if ctx.increase_pct is not None:
