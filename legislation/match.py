@@ -41,3 +41,17 @@ def is_new_table(title: str, topics_found: list[dict[str, Any]]) -> bool:
     """A Ministry cost-table decree for the cooperatives' CCNL (on a tables page)."""
     return any(t["topic"] == "ccnl_tables" for t in topics_found) or bool(
         _MINISTRY_TABLE.search(title) and re.search(r"decreto|d\.d\.|tabell", title, re.I))
+
+
+_DECREE = re.compile(r"\b(?:decreto\s+direttoriale|d\.\s?d\.|dd|decreto)\s*(?:n\.?\s*)?(\d{1,3})\s*(?:/\s*|del\s+[^,;-]*?)"
+                     r"((?:19|20)\d\d)\b", re.I)
+
+
+def is_known_table(title: str) -> bool:
+    """The decree is already among the Ministry tables the rules know (shipped or imported): not new."""
+    from rules.legal import DATA_DIR, load_legal_data
+
+    match = _DECREE.search(title)
+    if match is None:
+        return False
+    return f"DD{int(match.group(1))}-{match.group(2)}" in load_legal_data(DATA_DIR).decrees

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import WatchedAct
 from legislation.feeds import Entry
-from legislation.match import is_new_table, match_title
+from legislation.match import is_known_table, is_new_table, match_title
 from legislation.sources import WatchedSource
 
 
@@ -36,7 +36,7 @@ def store_entries(session: Session, source: WatchedSource, entries: list[Entry])
         region = entry.region or (source.region if source.scope == "regional" else None)
         topics = match_title(entry.title, region=region, act_kind=entry.act_kind, act_number=entry.act_number,
                              act_date=entry.act_date)
-        new_table = source.tables_page and is_new_table(entry.title, topics)
+        new_table = source.tables_page and is_new_table(entry.title, topics) and not is_known_table(entry.title)
         if new_table and not any(t["topic"] == "ccnl_tables" for t in topics):
             topics.append({"topic": "ccnl_tables", "label": "tabelle del costo del lavoro delle cooperative sociali",
                            "terms": ["decreto sulla pagina delle tabelle del Ministero"]})
