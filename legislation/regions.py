@@ -22,3 +22,7 @@ def region_in_title(title: str) -> str | None:
         if f" regione {name} " in text or f" {name} " in text and "regional" in text:
             return code
     return None
+
+
+def region_name(code: str | None) -> str | None:
+    return geo.region_name(code) if code else None

@@ -1,0 +1,116 @@
+"""The "Accreditamento" section of a Regional Observatory's digest: new verdicts of the R-ACC rules on the
+tariffs of its region, each tariff with its act, its figures (and their sources' status) and its build-up
+(minutes × hourly cost + other costs = floor, against the tariff).
+
+Self-contained: `plan_tariff_findings` says which verdicts are new for which Observatory, `section_context`
+builds the section's context, `attach` records them on the delivery that carries them (each verdict reaches an
+Observatory once, like the notice findings). Mailed: violations, and not-verifiable verdicts that carry
+figures (an estimated gap, an update shown against the renewal's +15,18 %); a rule that does not apply to a
+tariff is not mailed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, joinedload
+
+from alerts.figures import format_figures
+from alerts.rulebook import describe_rule
+from db.models import AlertDelivery, AlertDeliveryTariffFinding, Tariff, TariffFinding
+from rules.accreditation.buildup import UNIT_LABELS, BuildUpError, build_up
+from rules.accreditation.context import STATUS_LABELS
+from rules.accreditation.data import load as accreditation_data
+from rules.tariff_engine import act_label, contexts
+
+MAILED_RESULTS = ("violation", "not_verifiable")
+
+
+def plan_tariff_findings(session: Session, observatory_ids: dict[str, int], region_codes: dict[str, str]
+                         ) -> dict[str, list[TariffFinding]]:
+    """{observatory code: new tariff verdicts of its region}; `region_codes` maps ISTAT region -> Observatory."""
+    delivered = exists().where(AlertDeliveryTariffFinding.tariff_finding_id == TariffFinding.id)
+    findings = session.scalars(
+        select(TariffFinding).join(Tariff)
+        .where(TariffFinding.is_current.is_(True), TariffFinding.result.in_(MAILED_RESULTS), ~delivered)
+        .options(joinedload(TariffFinding.tariff)).order_by(TariffFinding.id)
+    ).all()
+    plans: dict[str, list[TariffFinding]] = {}
+    for finding in findings:
+        if finding.result == "not_verifiable" and not finding.figures:
+            continue
+        code = region_codes.get(finding.tariff.region)
+        if code is not None and code in observatory_ids:
+            plans.setdefault(code, []).append(finding)
+    return plans
+
+
+def _money(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _tariff_view(tariff: Tariff) -> dict[str, Any]:
+    figures = []
+    for name, label in (("amount", "Tariffa"), ("health_share", "Quota sanitaria"), ("social_share", "Quota sociale")):
+        value = getattr(tariff, name)
+        if value is not None:
+            status = (tariff.sources or {}).get(name, {}).get("status", "unverified")
+            figures.append({"label": label, "amount": float(value), "status": STATUS_LABELS.get(status, status)})
+    if tariff.increase_pct is not None:
+        status = (tariff.sources or {}).get("increase_pct", {}).get("status", "unverified")
+        figures.append({"label": "Aumento dichiarato", "pct": float(tariff.increase_pct),
+                        "status": STATUS_LABELS.get(status, status)})
+    return {
+        "id": tariff.id, "service_type": tariff.service_type, "service_label": tariff.service_label,
+        "variant": tariff.variant, "act": act_label(tariff), "act_title": tariff.act_title, "act_url": tariff.act_url,
+        "valid_from": tariff.valid_from, "unit": UNIT_LABELS.get(tariff.unit, tariff.unit), "figures": figures,
+    }
+
+
+def _build_up(session: Session, tariff: Tariff, legal: Any) -> list[str]:
+    [ctx] = contexts(session, [tariff])
+    try:
+        return build_up(ctx, legal, accreditation_data().floor_level).describe(ctx.total()[0])
+    except BuildUpError:
+        return []
+
+
+def section_context(session: Session, findings: list[TariffFinding], legal: Any) -> dict[str, Any]:
+    blocks: dict[int, dict[str, Any]] = {}
+    for finding in findings:
+        block = blocks.get(finding.tariff_id)
+        if block is None:
+            block = blocks[finding.tariff_id] = {"tariff": _tariff_view(finding.tariff),
+                                                 "build_up": _build_up(session, finding.tariff, legal), "findings": []}
+        rule = describe_rule(finding.rule_code, finding.figures)
+        block["findings"].append({
+            "rule_code": finding.rule_code, "rule_name": rule.name, "legal_basis": rule.legal_basis,
+            "result": finding.result, "severity": finding.severity, "message": " ".join(finding.message.split()),
+            "figures": format_figures({k: v for k, v in (finding.figures or {}).items()
+                                       if k not in ("lines", "rows", "tags")}),
+            "tags": list((finding.figures or {}).get("tags") or []), "uses_estimate": finding.uses_estimate,
+            "updated": finding.supersedes_id is not None,
+        })
+    ordered = sorted(blocks.values(), key=lambda b: (b["tariff"]["service_type"], b["tariff"]["variant"] or ""))
+    return {
+        "blocks": ordered,
+        "violations": sum(1 for f in findings if f.result == "violation"),
+        "tariffs": len(ordered),
+        "benchmark_pct": accreditation_data().renewal_increase_pct,
+    }
+
+
+def empty_section() -> dict[str, Any]:
+    return {"blocks": [], "violations": 0, "tariffs": 0, "benchmark_pct": accreditation_data().renewal_increase_pct}
+
+
+def attach(session: Session, message_id: str, observatory_id: int, findings: list[TariffFinding]) -> None:
+    """Record the tariff verdicts on the queued delivery (same transaction as the message)."""
+    if not findings:
+        return
+    delivery_id = session.scalar(select(AlertDelivery.id).where(AlertDelivery.message_id == message_id))
+    session.add_all(AlertDeliveryTariffFinding(delivery_id=delivery_id, tariff_finding_id=f.id,
+                                               observatory_id=observatory_id) for f in findings)
+    session.flush()
+
