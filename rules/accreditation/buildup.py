@@ -116,10 +116,10 @@ class BuildUp:
             level = f"livello {line.level}" if line.level else "livello non indicato"
             full = (f"; al {level}: {fmt.euro_hour(line.level_figure.hourly_cost)} = {fmt.euro(line.level_cost or 0)}"
                     f"{' (stima)' if line.level_figure.estimated else ''}") if line.level_figure else ""
-            out.append(f"{line.profile} ({level}): {fmt.number(line.minutes, 1)} min/{unit} × "
+            out.append(f"{line.profile} ({level}): {_minutes(line.minutes)} min/{unit} × "
                        f"{fmt.euro_hour(line.floor_figure.hourly_cost)} ({line.floor_figure.level}) = "
                        f"{fmt.euro(line.floor_cost)}{full}")
-        out.append(f"Soglia minima personale ({fmt.number(self.minutes, 1)} min × costo {self.floor_rate.level}, "
+        out.append(f"Soglia minima personale ({_minutes(self.minutes)} min × costo {self.floor_rate.level}, "
                    f"{self.floor_rate.label}): {fmt.euro(self.floor_staff)}")
         if self.full_staff is not None:
             out.append(f"Costo del personale ai livelli indicati: {fmt.euro(self.full_staff)}")
@@ -131,6 +131,10 @@ class BuildUp:
             out.append(f"Tariffa: {fmt.euro(tariff)} per {unit} (differenza sulla soglia minima: "
                        f"{fmt.euro(tariff - self.floor_staff)})")
         return out
+
+
+def _minutes(value: float) -> str:
+    return fmt.number(value, 0 if float(value).is_integer() else 1)
 
 
 def build_up(ctx: TariffContext, legal: LegalData, floor_level: str) -> BuildUp:
