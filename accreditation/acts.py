@@ -13,7 +13,28 @@ from typing import Any
 
 from accreditation import services
 from accreditation.records import ImportFileError, TariffRecord, record_from_mapping
-from extract.tariffs import TariffTable
+from extract.errors import ExtractionError
+from extract.pdf import page_texts
+from extract.tariffs import TariffTable, read_tariff_tables, wants_table
+
+MAX_ACT_PAGES = 400  # an act with its annexes; beyond this it is not a tariff act
+
+
+class ActUnreadable(Exception):
+    """The act's PDF cannot be read: `reason` is the extractor's code (encrypted, corrupt, ...)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def read_act(data: bytes, *, region: str, act_url: str, act_title: str | None = None) -> ActReading:
+    """An act's PDF -> its tariff tables (pdfplumber tables for the annex pages) -> tariff records."""
+    try:
+        pages, _warnings = page_texts(data, max_pages=MAX_ACT_PAGES, wants_table=wants_table)
+    except ExtractionError as exc:
+        raise ActUnreadable(exc.reason, exc.detail) from None
+    return records_from_act(read_tariff_tables(pages), region=region, act_url=act_url, act_title=act_title)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from observatory import geo
+from kernel import territory as geo
 
 
 def region_code(value: Any) -> str | None:

@@ -1,2 +1,2 @@
 """Alerts: Italian digests of new findings to the right Observatory, and the administrators' alerts,
-through a transactional outbox (see alerts/README.md for the exactly-once guarantee)."""
+through a transactional outbox (see docs/alerts.md for the exactly-once guarantee)."""

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, joinedload
 from alerts.figures import format_figures
 from alerts.rulebook import describe_rule
 from db.models import AlertDelivery, AlertDeliveryTariffFinding, Tariff, TariffFinding
-from rules.accreditation.buildup import UNIT_LABELS, BuildUpError, build_up
+from rules.accreditation.buildup import UNIT_LABELS, describe_figures
 from rules.accreditation.context import STATUS_LABELS
 from rules.accreditation.data import load as accreditation_data
-from rules.tariff_engine import act_label, contexts
+from rules.tariff_engine import act_label
 
 MAILED_RESULTS = ("violation", "not_verifiable")
 
@@ -68,21 +68,24 @@ def _tariff_view(tariff: Tariff) -> dict[str, Any]:
     }
 
 
-def _build_up(session: Session, tariff: Tariff, legal: Any) -> list[str]:
-    [ctx] = contexts(session, [tariff])
-    try:
-        return build_up(ctx, legal, accreditation_data().floor_level).describe(ctx.total()[0])
-    except BuildUpError:
-        return []
+def _build_up(findings: list[TariffFinding], tariff: Tariff) -> list[str]:
+    """The build-up R-ACC-1 computed (its figures), for every tariff with a staff standard."""
+    for finding in findings:
+        if finding.rule_code == "R-ACC-1" and finding.tariff_id == tariff.id:
+            return describe_figures(finding.figures or {}, tariff.unit)
+    return []
 
 
-def section_context(session: Session, findings: list[TariffFinding], legal: Any) -> dict[str, Any]:
+def section_context(session: Session, findings: list[TariffFinding]) -> dict[str, Any]:
+    current = list(session.scalars(select(TariffFinding).where(
+        TariffFinding.is_current.is_(True), TariffFinding.rule_code == "R-ACC-1",
+        TariffFinding.tariff_id.in_({f.tariff_id for f in findings}))))
     blocks: dict[int, dict[str, Any]] = {}
     for finding in findings:
         block = blocks.get(finding.tariff_id)
         if block is None:
             block = blocks[finding.tariff_id] = {"tariff": _tariff_view(finding.tariff),
-                                                 "build_up": _build_up(session, finding.tariff, legal), "findings": []}
+                                                 "build_up": _build_up(current, finding.tariff), "findings": []}
         rule = describe_rule(finding.rule_code, finding.figures)
         block["findings"].append({
             "rule_code": finding.rule_code, "rule_name": rule.name, "legal_basis": rule.legal_basis,

@@ -19,8 +19,8 @@ from typing import Protocol
 
 from alerts.message import envelope_sender
 from alerts.outbox import Claimed
-from observatory.errors import ConfigurationError
-from observatory.settings import Settings
+from kernel.errors import ConfigurationError
+from kernel.settings import Settings
 
 SECURITY_MODES = ("starttls", "tls", "none")
 

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from alerts.accreditation import empty_section, plan_tariff_findings, section_context
 from alerts.figures import format_figures
-from alerts.routing import Route, route_notice
 from alerts.rulebook import describe_rule
+from authorities.routing import Route, route_notice
 from db.models import AlertDeliveryFinding, Document, Finding, Notice, PaymentIndicator, Source
-from observatory.directory import Directory, ObservatoryEntry
+from kernel.directory import Directory, ObservatoryEntry
 
 MAILED_RESULTS = ("violation", "not_verifiable")
 IN_CHUNK = 5000
@@ -324,6 +324,4 @@ def digest_context(session: Session, plan: DigestPlan, *, today: dt.date) -> dic
 def _accreditation(session: Session, plan: DigestPlan) -> dict[str, Any]:
     if not plan.tariff_findings:
         return empty_section()
-    from rules.config import default_config
-
-    return section_context(session, plan.tariff_findings, default_config().legal)
+    return section_context(session, plan.tariff_findings)

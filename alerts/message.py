@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from alerts.render import RenderedAlert
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 
 SUBJECT_MAX = 200
 NAME_MAX = 120

@@ -8,7 +8,7 @@
 A delivery is *queued* with its whole rendered message, Message-ID, recipients and the findings it
 carries, in the same transaction (transactional outbox). The claim commits `sending` (with a lease in
 `next_attempt_at`) *before* the backend is called, so a crash after the server accepted the message
-leaves a durable trace: the delivery is in `sending`. See alerts/README.md for how such a delivery is
+leaves a durable trace: the delivery is in `sending`. See docs/alerts.md for how such a delivery is
 resolved and the exact guarantee.
 """
 

@@ -6,7 +6,7 @@
     send_pending(engine, settings)                  # each state change commits on its own
 
 Queueing renders the whole message (subject, text, HTML, headers, Message-ID) and stores it with the
-findings it carries, in the caller's transaction; sending never renders again. See alerts/README.md.
+findings it carries, in the caller's transaction; sending never renders again. See docs/alerts.md.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from alerts.outbox import claim, defer, due_ids, mark_failed, mark_retry, mark_s
 from alerts.render import RenderedAlert, render_alert
 from db.base import utcnow
 from db.models import AlertDelivery, Source
-from observatory.directory import Directory, sync_observatories
-from observatory.errors import ConfigurationError
-from observatory.settings import Settings
+from db.queries.observatories import sync_observatories
+from kernel.directory import Directory
+from kernel.errors import ConfigurationError
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def _plans(
     session: Session, directory: Directory, settings: Settings
 ) -> tuple[dict[str, int], dict[str, DigestPlan]]:
     """Observatory ids by code (the directory synced into the table) and the plans of new findings."""
-    ids = {o.code: o.id for o in sync_observatories(session, directory)}
+    ids = {o.code: o.id for o in sync_observatories(session, directory.entries)}
     return ids, plan_digests(session, directory, national_copy=settings.national_copy, observatory_ids=ids)
 
 
@@ -215,7 +216,7 @@ def send_pending(
     """Send every due delivery; returns counts: sent, retry, failed, recovered, deferred.
 
     `recovered` counts deliveries found in `sending` past their lease (a sender stopped between the
-    claim and the final commit); they are resolved as alerts/README.md describes. `deferred` counts
+    claim and the final commit); they are resolved as docs/alerts.md describes. `deferred` counts
     due deliveries not tried because the server was unreachable. `ignore_backoff` sends pending
     deliveries before their retry time (an operator's `alerts send --retry-now`).
     """

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alerts.service import queue_digests, send_pending  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.session import make_engine, session_scope  # noqa: E402
-from observatory.directory import load_directory  # noqa: E402
-from observatory.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from kernel.directory import SHIPPED_DIRECTORY, load_directory  # noqa: E402
+from kernel.settings import load_settings  # noqa: E402
 from tests.alerts import factories  # noqa: E402
 
 NOTICES, FINDINGS_PER_NOTICE = int(sys.argv[1]) if len(sys.argv) > 1 else 2000, 2.5
@@ -33,7 +33,7 @@ def main() -> None:
     engine = make_engine(f"sqlite:///{work / 'bench.sqlite3'}")
     upgrade(engine)
     settings = dataclasses.replace(load_settings(), mail_backend="file", outbox_dir=work / "outbox")
-    directory = load_directory(PROJECT_ROOT / "observatory" / "data" / "observatories.yaml")
+    directory = load_directory(SHIPPED_DIRECTORY)
     findings = 0
     with session_scope(engine) as session:
         src = factories.source(session)

@@ -15,19 +15,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from authorities import datasets
+from authorities.execution import DATASETS, import_bdncp
+from authorities.itp import read_html
+from authorities.registry import HEADER, import_registry
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
-from observatory import geo
-from observatory.authorities import datasets
-from observatory.authorities.execution import DATASETS, import_bdncp
-from observatory.authorities.itp import read_html
-from observatory.authorities.registry import HEADER, import_registry
+from kernel import territory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "authorities" / "files"
 
 
 def main(rows: int) -> None:
-    comuni = list(geo._gazetteer().comuni.values())
+    comuni = list(territory._gazetteer().comuni.values())
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         registry = Path(tmp) / "stazioni-appaltanti.csv"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawlers.base_spiders.bulk import iter_zip_csv  # noqa: E402
-from observatory.settings import get_settings  # noqa: E402
+from kernel.settings import get_settings  # noqa: E402
+from kernel.streams import iter_zip_csv  # noqa: E402
 
 
 def generate(path: Path, rows: int, corpus_dir: Path) -> None:

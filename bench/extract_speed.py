@@ -105,7 +105,7 @@ def main() -> None:
     import make_documents
 
     from extract.evaluate import accuracy, load_cases, score
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         built = Path(tmp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kernel.streams import BulkFileError  # noqa: F401 - raised by the bulk readers, caught by the spiders
+
 
 class SpiderArgumentError(ValueError):
     """Raised by a spider's from_crawler when an argument (-a from_date=..., sample=...) is malformed."""
@@ -16,9 +18,3 @@ class DocumentNotRetrieved(Exception):
         self.reason = reason
 
 
-class BulkFileError(Exception):
-    """A bulk file (zip, jsonl) could not be fetched or read; `reason` goes on the run record."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+# Title of the row recording a documents *page* that could not be read (not a file to download).
+DOCUMENTS_PAGE_TITLE = "pagina documenti"
+
 
 @dataclass
 class AuthorityRef:
@@ -86,7 +89,7 @@ class NoticeItem:
     place_nuts: str | None = None
     place_istat_comune: str | None = None
     place_istat_region: str | None = None
-    # Place names as the feed prints them; NormalisePipeline maps them to ISTAT codes (observatory.geo).
+    # Place names as the feed prints them; NormalisePipeline maps them to ISTAT codes (kernel.territory).
     place_province_name: str | None = None
     place_comune_name: str | None = None
     in_scope: bool | None = None  # None: the scope pipeline decides

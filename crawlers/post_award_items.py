@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from observatory.authorities.itp import PageReading
+from authorities.figures import PageReading
 
 
 @dataclass

@@ -76,7 +76,7 @@ def available_sources() -> list[str]:
 
 
 def spider_class(code: str) -> Any:
-    from observatory.errors import ConfigurationError
+    from kernel.errors import ConfigurationError
 
     try:
         return _spider_loader().load(code)
@@ -117,7 +117,7 @@ def run_crawls(
     now: dt.datetime | None = None,
 ) -> list[CrawlResult]:
     """Crawl each source in its own process; results in the order of `codes`."""
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     settings = get_settings()
     codes = list(dict.fromkeys(codes))

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -126,18 +127,21 @@ def load_label_map(corpus_dir: Path | None, social_codes: dict[str, str]) -> dic
     return label_map
 
 
-@lru_cache(maxsize=1)
-def default_scope() -> Scope:
-    from observatory.settings import get_settings
-
-    settings = get_settings()
-    social = load_social_codes()
-    return Scope(
-        social,
-        load_label_map(settings.corpus_dir, social),
-        extra_prefixes=settings.scope_extra_cpv,
-        extra_terms=settings.scope_extra_terms,
+def scope_for(settings: Any) -> Scope:
+    """The scope of a crawl, from its Scrapy settings (corpus for CPV labels, analysts' extra terms)."""
+    corpus = settings.get("OBSERVATORY_CORPUS_DIR")
+    return build_scope(
+        Path(corpus) if corpus else None,
+        tuple(settings.getlist("OBSERVATORY_SCOPE_EXTRA_CPV")),
+        tuple(settings.getlist("OBSERVATORY_SCOPE_EXTRA_TERMS")),
     )
+
+
+@lru_cache(maxsize=4)
+def build_scope(corpus_dir: Path | None, extra_cpv: tuple[str, ...] = (), extra_terms: tuple[str, ...] = ()) -> Scope:
+    """Build once per process and configuration: the CPV lists are read from files."""
+    social = load_social_codes()
+    return Scope(social, load_label_map(corpus_dir, social), extra_prefixes=extra_cpv, extra_terms=extra_terms)
 
 
 def derive_social_list(genericode: Path) -> str:

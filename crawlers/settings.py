@@ -1,16 +1,30 @@
 """Scrapy settings of the project (scrapy.cfg -> `crawlers.settings`).
 
-Values that depend on the deployment come from `observatory.settings` (the only module reading the
-environment); the rest is the politeness and reliability policy of ../shared/ECOSYSTEM.md §1.1.
+Values that depend on the deployment come from `kernel.settings` (the only module reading the
+environment) and are handed to the components as Scrapy settings (`OBSERVATORY_*` below): components
+read them from `crawler.settings`, never from the environment. The rest is the politeness and
+reliability policy of ../shared/ECOSYSTEM.md §1.1.
 Per-spider differences (concurrency, delay, user agent) come from each spider's `CrawlPolicy`
 through `BaseSpider.update_settings`, not from `custom_settings` copied around.
 """
 
 from __future__ import annotations
 
-from observatory.settings import get_settings
+from kernel.settings import get_settings
 
 _settings = get_settings()
+
+# Deployment values the components read through crawler.settings.
+OBSERVATORY_DATABASE_URL = _settings.database_url
+OBSERVATORY_DATA_DIR = str(_settings.data_dir)
+OBSERVATORY_CORPUS_DIR = str(_settings.corpus_dir)
+OBSERVATORY_SOURCE_BASE_URLS = dict(_settings.source_base_urls)  # SOURCE_BASE_URL_<CODE>, lower-case keys
+OBSERVATORY_PARENT_RUN_ID = _settings.parent_run_id  # the pipeline run this crawl belongs to
+OBSERVATORY_CRAWL_OVERLAP_DAYS = _settings.crawl_overlap_days
+OBSERVATORY_CRAWL_INITIAL_DAYS = _settings.crawl_initial_days
+OBSERVATORY_DOCUMENT_MAX_BYTES = _settings.document_max_bytes
+OBSERVATORY_SCOPE_EXTRA_CPV = list(_settings.scope_extra_cpv)
+OBSERVATORY_SCOPE_EXTRA_TERMS = list(_settings.scope_extra_terms)
 
 BOT_NAME = "observatory"
 SPIDER_MODULES = ["crawlers.spiders"]

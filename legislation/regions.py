@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from observatory import geo
+from kernel import territory as geo
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -17,9 +19,12 @@ from db.session import (
     make_engine,
     session_scope,
 )
-from observatory.directory import Directory, load_directory
-from observatory.errors import ConfigurationError, DatabaseUnavailableError
-from observatory.settings import Settings, get_settings
+from kernel.directory import Directory, load_directory
+from kernel.errors import ConfigurationError, DatabaseUnavailableError
+from kernel.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from rules.config import RulesConfig
 
 
 @lru_cache(maxsize=4)
@@ -53,6 +58,20 @@ def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
         yield session
 
 
+def rules_config(settings: Settings | None = None, path: Path | None = None) -> RulesConfig:
+    from rules.config import load_config  # imported when needed: the CLI starts without the rules
+
+    """The rules configuration of this installation: `path` (or OBSERVATORY_RULES_CONFIG) over the
+    defaults, with the Ministry tables imported into the data directory."""
+    settings = settings or get_settings()
+    return load_config(path or settings.rules_config, tables_dir=tables_dir(settings))
+
+
+def tables_dir(settings: Settings | None = None) -> Path:
+    """Where `observatory tables import` keeps the official tables (they replace the shipped figures)."""
+    return (settings or get_settings()).data_dir / "tables"
+
+
 def get_directory(settings: Settings | None = None) -> Directory:
     settings = settings or get_settings()
-    return load_directory(settings.directory_file)
+    return load_directory(settings.directory_file, settings.recipient_overrides)

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.base import utcnow
 from db.models import PipelineLock
-from observatory.errors import PipelineLockedError
+from kernel.errors import PipelineLockedError
 
 logger = logging.getLogger(__name__)
 

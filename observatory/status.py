@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.models import AlertDelivery, AlertDeliveryFinding, Document, Finding, Observatory, RunRecord
 from db.session import session_scope
+from kernel.settings import Settings
 from observatory import lock as pipeline_lock
 from observatory.health import source_health
-from observatory.settings import Settings
 
 ERRORS_SHOWN = 5
 
@@ -190,7 +190,7 @@ def outbox_summary(session: Session) -> dict[str, Any]:
 
 
 def schedule_summary(engine: Engine, settings: Settings) -> dict[str, Any]:
-    from observatory.errors import ConfigurationError
+    from kernel.errors import ConfigurationError
     from observatory.scheduler import nightly_trigger, scheduled_jobs
 
     info: dict[str, Any] = {"cron": settings.nightly_cron, "timezone": settings.timezone}

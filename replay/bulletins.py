@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from observatory.replay.server import ReplayRequest, ReplayResponse, Site
 from replay.acts import ActSpec, act_pdf, long_date
+from replay.server import ReplayRequest, ReplayResponse, Site
 
 DATA = Path(__file__).resolve().parent / "data" / "accreditation"
 NOTE = ("<p class='nota'>Pagina ricostruita per la dimostrazione nella forma documentata del bollettino: "

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from observatory.replay.server import ReplayRequest, ReplayResponse, Site
+from replay.server import ReplayRequest, ReplayResponse, Site
 
 DATA = Path(__file__).resolve().parent / "data" / "accreditation"
 NORMATTIVA = "/api.normattiva.it/t/normattiva.api/bff-opendata/v1/api/v1/ricerca/aggiornati"

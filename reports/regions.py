@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from observatory import geo
+from kernel import territory as geo
 
 UNPLACED = "Regione non determinata"
 

@@ -118,10 +118,3 @@ def load_config(path: Path | None = None, *, tables_dir: Path | None = None) -> 
         raise RulesConfigError(f"{path}: not valid YAML: {exc}") from None
     return parse_config(raw, source=str(path), tables_dir=tables_dir)
 
-
-def default_config() -> RulesConfig:
-    """The configuration of this installation: OBSERVATORY_RULES_CONFIG and the imported tables."""
-    from observatory.settings import get_settings
-
-    settings = get_settings()
-    return load_config(settings.rules_config, tables_dir=settings.data_dir / "tables")

@@ -30,7 +30,7 @@ from db.models import (
     Source,
 )
 from rules.base import Rule, Verdict, not_verifiable
-from rules.config import RulesConfig, default_config
+from rules.config import RulesConfig
 from rules.context import ExecutionRecord, NoticeContext, PaymentRecord, to_float
 from rules.registry import select as select_rules
 from rules.scope import Scope, classify
@@ -321,11 +321,13 @@ def contexts_for(session: Session, notices: list[Notice]) -> list[NoticeContext]
     return contexts
 
 
-def run_rules(session: Session, *, filters: RuleFilters | None = None, dry_run: bool = False,
-              config: RulesConfig | None = None, collect_rows: bool = False) -> RulesRunSummary:
-    """Evaluate the current in-scope notices and write findings (none with dry_run). Never commits."""
+def run_rules(session: Session, *, config: RulesConfig, filters: RuleFilters | None = None,
+              dry_run: bool = False, collect_rows: bool = False) -> RulesRunSummary:
+    """Evaluate the current in-scope notices and write findings (none with dry_run). Never commits.
+
+    `config` is the installation's rules configuration (the application builds it from its settings:
+    `observatory.app.rules_config`)."""
     filters = filters or RuleFilters()
-    config = config or default_config()
     # Tariff rules (R-ACC) judge tariffs, not notices: rules.tariff_engine runs them.
     rules = config.instantiate([r for r in select_rules(filters.rules or None, filters.families or None)
                                 if r.subject == "notice"])

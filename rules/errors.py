@@ -1,6 +1,6 @@
 """Errors of the rules package (the CLI prints them as one line and exits 2)."""
 
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 
 
 class LegalDataError(ConfigurationError):

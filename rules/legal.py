@@ -1,5 +1,5 @@
-"""Legal data as files with source and validity dates: Ministry labour-cost tables, CCNL registry,
-profile-to-level mapping, thresholds by law version, CAS reference prices.
+"""Legal data as files with source and validity dates: Ministry labour-cost tables, the CCNL registry
+(kernel/ccnl.py, shared with extraction), profile-to-level mapping, thresholds by law version, CAS reference prices.
 
 Nothing here is a literal in code: every figure comes from `rules/data/` (shipped) or from the
 tables an analyst imported with `observatory tables import` (data directory `tables/`), and each
@@ -13,12 +13,15 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kernel.ccnl import REGISTRY_FILE, CcnlEntry, load_ccnl_registry
+from kernel.ccnl import match_ccnl as _match_ccnl
+from kernel.errors import ReferenceDataError
 from rules import format as fmt
 from rules.errors import LegalDataError
 
@@ -93,22 +96,6 @@ class Decree:
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
-
-
-@dataclass(frozen=True)
-class CcnlEntry:
-    code: str | None
-    name: str
-    patterns: tuple[re.Pattern[str], ...]
-    signatories: tuple[str, ...]
-    most_representative: bool
-    sectors: tuple[str, ...]
-    status: str
-    source: str
-
-    @cached_property  # read by two rules per notice
-    def label(self) -> str:
-        return f"{self.name} (CNEL {self.code})" if self.code else self.name
 
 
 @dataclass(frozen=True)
@@ -215,8 +202,7 @@ class LegalData:
             return self._ccnl_matches[text]
         except KeyError:
             pass
-        lowered = text.lower()
-        found = next((e for e in self.ccnl if any(p.search(lowered) for p in e.patterns)), None)
+        found = _match_ccnl(self.ccnl, text)
         if len(self._ccnl_matches) < MEMO_SIZE:
             self._ccnl_matches[text] = found
         return found
@@ -362,7 +348,8 @@ def _versions(raw: Any, topic: str) -> list[dict[str, Any]]:
 
 
 def load_legal_data(data_dir: Path = DATA_DIR, tables_dir: Path | None = None,
-                    profiles_override: list[dict[str, Any]] | None = None) -> LegalData:
+                    profiles_override: list[dict[str, Any]] | None = None,
+                    ccnl_file: Path = REGISTRY_FILE) -> LegalData:
     """Load and validate every legal data file; imported official tables replace shipped ones."""
     decrees: dict[str, Decree] = {}
     meta = _yaml(data_dir / "labour_costs" / "decrees.yaml")
@@ -380,15 +367,10 @@ def load_legal_data(data_dir: Path = DATA_DIR, tables_dir: Path | None = None,
     if not decrees:
         raise LegalDataError("no labour-cost decree found in decrees.yaml")
 
-    ccnl = []
-    for item in _yaml(data_dir / "ccnl.yaml").get("ccnl") or []:
-        where = f"ccnl.yaml {item.get('name')}"
-        _require(item, ("name", "patterns", "signatories", "sectors", "status", "source"), where)
-        if "most_representative" not in item or not isinstance(item["most_representative"], bool):
-            raise LegalDataError(f"{where}: most_representative must be true or false")
-        ccnl.append(CcnlEntry(item.get("code"), item["name"], tuple(re.compile(p) for p in item["patterns"]),
-                              tuple(item["signatories"]), item["most_representative"], tuple(item["sectors"]),
-                              item["status"], item["source"]))
+    try:  # the CCNL registry is reference data shared with extraction (kernel/ccnl.py)
+        ccnl = load_ccnl_registry(ccnl_file)
+    except ReferenceDataError as exc:
+        raise LegalDataError(str(exc)) from None
 
     profiles = []
     for item in profiles_override or _yaml(data_dir / "profiles.yaml").get("profiles") or []:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.models import Tariff, TariffFinding
 from rules.accreditation.context import EarlierTariff, TariffContext
 from rules.base import Rule, not_verifiable
-from rules.config import RulesConfig, default_config
+from rules.config import RulesConfig
 from rules.context import to_float
 from rules.engine import Evaluation, _successor_fingerprint, jsonable
 
@@ -125,11 +125,11 @@ def fingerprint(tariff_id: int, rule: Rule, evaluation: Evaluation) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def run_tariff_rules(session: Session, *, config: RulesConfig | None = None, region: str | None = None,
+def run_tariff_rules(session: Session, *, config: RulesConfig, region: str | None = None,
                      tariff_ids: list[int] | None = None, rule_codes: list[str] | None = None, dry_run: bool = False,
                      collect_rows: bool = False, today: dt.date | None = None) -> TariffRunSummary:
-    """Evaluate the stored tariffs and write their findings (none with dry_run). Never commits."""
-    config = config or default_config()
+    """Evaluate the stored tariffs and write their findings (none with dry_run). Never commits. `config` is the
+    installation's rules configuration (`observatory.app.rules_config`), whose legal data has the imported tables."""
     rules = [r for r in config.instantiate(subject="tariff") if not rule_codes or r.code in rule_codes]
     summary = TariffRunSummary(dry_run=dry_run)
     query = select(Tariff).order_by(Tariff.id)

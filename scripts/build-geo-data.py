@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild observatory/data/geo/{provinces,comuni}.csv from ISTAT's "Elenco comuni italiani" CSV.
+"""Rebuild kernel/data/territory/{provinces,comuni}.csv from ISTAT's "Elenco comuni italiani" CSV.
 
 Usage: .venv/bin/python scripts/build-geo-data.py PATH/TO/Elenco-comuni-italiani.csv
 
@@ -7,7 +7,7 @@ The ISTAT file is `;`-separated, Latin-1, one row per comune, with the NUTS 2021
 (https://www.istat.it/storage/codici-unita-amministrative/Elenco-comuni-italiani.csv, CC BY 4.0).
 Columns are found by their header text, not their position, because ISTAT adds columns between
 editions. The NUTS 2024 columns are preferred when present. Curated data (regions, name variants,
-historic provinces) is not touched: see observatory/data/geo/README.md.
+historic provinces) is not touched: see kernel/data/territory/README.md.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import io
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "observatory" / "data" / "geo"
+OUT = Path(__file__).resolve().parent.parent / "kernel" / "data" / "territory"
 
 KIND = {"1": "provincia", "2": "provincia_autonoma", "3": "citta_metropolitana", "4": "libero_consorzio",
         "5": "ente_decentramento_regionale"}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.base import metadata
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from observatory.settings import get_settings
+from kernel.settings import get_settings
 
 PG_ADMIN_URL = os.getenv("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.getenv("CI", "").lower() in {"1", "true", "yes"}

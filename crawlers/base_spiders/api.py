@@ -91,7 +91,7 @@ class JsonApiSpider(BaseSpider):
             yield self._page(window, following)
 
     def _page_failed(self, failure: Failure) -> None:
-        from crawlers.pipelines.documents import failure_reason
+        from crawlers.failures import failure_reason
 
         kwargs = failure.request.cb_kwargs
         self.record_error(

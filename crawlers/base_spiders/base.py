@@ -49,16 +49,15 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawlers.exceptions import SpiderArgumentError
-from crawlers.items import DocumentRef, DocumentRetry, NoticeItem
+from crawlers.failures import failure_reason
+from crawlers.items import DOCUMENTS_PAGE_TITLE, DocumentRef, DocumentRetry, NoticeItem
 from crawlers.policy import DEFAULT_POLICY, ROME, CrawlPolicy
-from crawlers.scope import Scope, default_scope
+from crawlers.scope import Scope, scope_for
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".p7m", ".zip", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".7z", ".rar")
 # Links whose path has no extension but clearly serves a file ("/download/123", "?action=download").
 DOWNLOAD_HINTS = re.compile(r"(download|scarica|allegat|attachment|getfile|file\.php|documento)", re.IGNORECASE)
 MAX_ERRORS_KEPT = 200
-# Title of the row recording a documents *page* that could not be read (not a file to download).
-DOCUMENTS_PAGE_TITLE = "pagina documenti"
 # A document that failed this many times is left alone (its row keeps the last reason).
 MAX_DOCUMENT_ATTEMPTS = 5
 
@@ -138,11 +137,10 @@ class BaseSpider(scrapy.Spider):
             settings.set("USER_AGENT", policy.resolve_user_agent(settings.get("USER_AGENT")), priority="spider")
 
     def _resolve_arguments(self) -> None:
-        from observatory.settings import get_settings
-
-        settings = get_settings()
+        settings = self.settings
         if not self.base_url_arg:
-            self.base_url = (settings.source_base_urls.get(self.name) or self.default_base_url).rstrip("/")
+            base_urls = settings.getdict("OBSERVATORY_SOURCE_BASE_URLS")
+            self.base_url = (base_urls.get(self.name) or self.default_base_url).rstrip("/")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SpiderArgumentError(f"base_url must be an http(s) URL, got {self.base_url!r}")
@@ -159,7 +157,7 @@ class BaseSpider(scrapy.Spider):
         from db.session import make_engine, session_scope
 
         last_seen = None
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings["OBSERVATORY_DATABASE_URL"])
         try:
             with session_scope(engine) as session:
                 source = get_source(session, self.name)
@@ -169,8 +167,9 @@ class BaseSpider(scrapy.Spider):
         finally:
             engine.dispose()
         if last_seen is None:
-            return self.until_date - dt.timedelta(days=settings.crawl_initial_days)
-        return min(last_seen - dt.timedelta(days=settings.crawl_overlap_days), self.until_date)
+            return self.until_date - dt.timedelta(days=settings.getint("OBSERVATORY_CRAWL_INITIAL_DAYS", 14))
+        overlap = dt.timedelta(days=settings.getint("OBSERVATORY_CRAWL_OVERLAP_DAYS", 3))
+        return min(last_seen - overlap, self.until_date)
 
     def document_retries(self) -> list[DocumentRetry]:
         """Stored in-scope notices of this source published before this crawl's window whose
@@ -183,7 +182,7 @@ class BaseSpider(scrapy.Spider):
         from db.session import session_scope
 
         try:
-            with session_scope(current_engine()) as session:
+            with session_scope(current_engine(self.settings)) as session:
                 rows = session.execute(
                     select(Notice.id, Notice.source_notice_id)
                     .join(Source, Source.id == Notice.source_id)
@@ -217,7 +216,7 @@ class BaseSpider(scrapy.Spider):
 
     @property
     def scope(self) -> Scope:
-        return default_scope()
+        return scope_for(self.settings)
 
     def windows(self, days: int) -> Iterator[tuple[dt.date, dt.date]]:
         """[from_date, until_date] cut into inclusive windows of `days` days, oldest first."""
@@ -255,8 +254,6 @@ class BaseSpider(scrapy.Spider):
 
     def record_failure(self, failure: Failure, reason: str | None = None) -> None:
         """Errback helper: record a failed request with a reason derived from the failure."""
-        from crawlers.pipelines.documents import failure_reason
-
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
         self.record_error(reason or failure_reason(failure), url, detail=str(failure.value)[:300])
@@ -321,8 +318,6 @@ class BaseSpider(scrapy.Spider):
         yield item
 
     def _documents_page_failed(self, failure: Failure) -> Iterator[Any]:
-        from crawlers.pipelines.documents import failure_reason
-
         item: NoticeItem = failure.request.cb_kwargs["item"]
         reason = failure_reason(failure)
         item.documents.append(DocumentRef(failure.request.url, DOCUMENTS_PAGE_TITLE, "failed", reason))

@@ -24,15 +24,10 @@ malformed line or failed download is recorded on the run record with its reason.
 from __future__ import annotations
 
 import asyncio
-import csv
-import gzip
 import hashlib
-import io
-import json
 import urllib.error
 import urllib.request
-import zipfile
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -78,48 +73,6 @@ def spool_download(url: str, dest: Path, *, user_agent: str, timeout: float, max
     return dest
 
 
-def iter_zip_csv(path: Path, *, delimiter: str = ";") -> Iterator[dict[str, str]]:
-    """Rows of every CSV member of a zip, streamed (the member is never extracted whole)."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise BulkFileError(f"truncated_zip: {exc}") from None
-    with archive:
-        members = [m for m in archive.namelist() if m.lower().endswith(".csv")]
-        if not members:
-            raise BulkFileError("unsupported: no CSV in the zip")
-        for member in members:
-            try:
-                with archive.open(member) as raw:
-                    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-                    yield from csv.DictReader(text, delimiter=delimiter)
-            except (zipfile.BadZipFile, EOFError, zlib_error()) as exc:
-                raise BulkFileError(f"truncated_zip: {member}: {exc}") from None
-
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
-
-
-def iter_jsonl(path: Path, *, compressed: bool = False) -> Iterator[dict[str, Any] | BulkFileError]:
-    """Objects of a JSON-lines file (gzipped when `compressed`), streamed; a malformed line yields a
-    BulkFileError in its place and reading goes on; a truncated gzip raises BulkFileError."""
-    opener = gzip.open if compressed else open
-    try:
-        with opener(path, "rb") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield json.loads(line)
-                except ValueError as exc:
-                    yield BulkFileError(f"malformed_json: line {number}: {exc}")
-    except (OSError, EOFError) as exc:
-        raise BulkFileError(f"truncated: {exc}") from None
-
-
 class BulkFileSpider(BaseSpider):
     download_timeout_seconds: ClassVar[float] = 600.0
 
@@ -142,10 +95,8 @@ class BulkFileSpider(BaseSpider):
             )
 
     def spool_path(self, url: str) -> Path:
-        from observatory.settings import get_settings
-
         digest = hashlib.sha1(url.encode()).hexdigest()  # noqa: S324 - a file name, not security
-        return get_settings().data_dir / "spool" / self.name / digest
+        return Path(self.settings["OBSERVATORY_DATA_DIR"]) / "spool" / self.name / digest
 
     async def _fetch_file(self, response: Response, url: str) -> AsyncIterator[Any]:
         stats = self.crawler.stats

@@ -48,14 +48,11 @@ class CrawlReport:
         return cls(crawler)
 
     def spider_opened(self, spider: Any) -> None:
-        from observatory.settings import get_settings
-
-        settings = get_settings()
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             record = RunRecord(
                 stage="crawl",
                 source_code=spider.name,
-                parent_id=settings.parent_run_id,
+                parent_id=self.crawler.settings.get("OBSERVATORY_PARENT_RUN_ID"),
                 status="running",
                 trigger=self.crawler.settings.get("OBSERVATORY_TRIGGER") or "cli",
                 note=f"{getattr(spider, 'from_date', '')}..{getattr(spider, 'until_date', '')}",
@@ -103,7 +100,7 @@ class CrawlReport:
         else:
             status = "ok"
         now = utcnow()
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             if self.run_id is not None:
                 session.execute(
                     update(RunRecord).where(RunRecord.id == self.run_id).values(

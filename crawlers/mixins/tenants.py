@@ -101,31 +101,29 @@ class TenantsMixin:
     def place_notice(self, notice: NoticeItem, tenant: Tenant) -> None:
         """The tenant's place on the notice (names, resolved to ISTAT codes by the normalise
         pipeline) and, for a comune, its ISTAT codes on the authority."""
-        from observatory import geo
+        from kernel import territory
 
         notice.place_province_name = notice.place_province_name or tenant.province
         if tenant.comune:
             notice.place_comune_name = notice.place_comune_name or tenant.comune
-            found = geo.comune(tenant.comune, tenant.province)
+            found = territory.comune(tenant.comune, tenant.province)
             authority = notice.authority
             if found is not None and authority is not None and authority.fiscal_code == tenant.fiscal_code:
                 authority.istat_comune = authority.istat_comune or found.code
                 authority.istat_province = authority.istat_province or found.province
         elif tenant.province and notice.authority is not None and not tenant.is_national:
-            province = geo.province(tenant.province)
+            province = territory.province(tenant.province)
             notice.authority.istat_province = notice.authority.istat_province or (province.code if province else None)
 
     def tenant_base_url(self, tenant: Tenant) -> str:
         """Where to crawl a tenant: its own override, else a mirror of the whole family at the
         spider's base URL (`-a base_url` or SOURCE_BASE_URL_<SPIDER>: tenants under `/<key>`), else
         the tenant's real host."""
-        from observatory.settings import get_settings
-
-        settings = get_settings()
-        override = settings.source_base_urls.get(f"{self.name}_{tenant.key}".lower())
+        base_urls = self.settings.getdict("OBSERVATORY_SOURCE_BASE_URLS")
+        override = base_urls.get(f"{self.name}_{tenant.key}".lower())
         if override:
             return override.rstrip("/")
-        mirror = getattr(self, "base_url_arg", None) or settings.source_base_urls.get(self.name)
+        mirror = getattr(self, "base_url_arg", None) or base_urls.get(self.name)
         if mirror:
             return f"{str(mirror).rstrip('/')}/{tenant.key}"
         return tenant.base_url

@@ -18,24 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request
-from scrapy.exceptions import (
-    DownloadCancelledError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
-from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import select, update
 from twisted.internet import defer
-from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 
-from crawlers.base_spiders.base import DOCUMENTS_PAGE_TITLE
 from crawlers.exceptions import DocumentNotRetrieved
-from crawlers.items import DocumentRetry, NoticeItem
+from crawlers.failures import failure_reason, status_reason
+from crawlers.items import DOCUMENTS_PAGE_TITLE, DocumentRetry, NoticeItem
 from crawlers.pipelines.database import current_engine
 from db.base import utcnow
 from db.models import Document
@@ -85,41 +77,6 @@ def sniff_media_type(body: bytes) -> str:
     return "application/octet-stream"
 
 
-def failure_reason(failure: Failure) -> str:
-    """A RETRIEVAL_REASONS value (with detail after a colon) for a failed request."""
-    exc = failure.value
-    name = type(exc).__name__
-    if isinstance(exc, DocumentNotRetrieved):
-        return exc.reason
-    if isinstance(exc, HttpError):  # an IgnoreRequest subclass: test it first
-        return status_reason(exc.response.status)
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc).lower()
-        if "unreachable" in text:
-            return f"network_error: {exc}"[:200]
-        if "robots" in text:
-            return "robots_denied"
-        return f"unsupported: {exc}"[:200]
-    if isinstance(exc, DownloadTimeoutError | net_error.TimeoutError | defer.TimeoutError | TimeoutError):
-        return "timeout"
-    if isinstance(exc, DownloadCancelledError | defer.CancelledError):
-        # Scrapy cancels a download that passes DOWNLOAD_MAXSIZE (the file's or the request's meta).
-        return "too_large" if "size" in str(exc).lower() or isinstance(exc, defer.CancelledError) else f"network_error: {name}"
-    if isinstance(exc, ResponseDataLossError) or "DataLoss" in name or "ResponseFailed" in name:
-        return "network_error: truncated response"
-    return f"network_error: {name}"
-
-
-def status_reason(status: int) -> str:
-    if status in (401, 403):
-        return "forbidden"
-    if status in (404, 410):
-        return "not_found"
-    if status == 413:
-        return "too_large"
-    return f"http_error: {status}"
-
-
 class SharedFSFilesStore(FSFilesStore):
     """The file store, safe when several crawl processes write into it at once.
 
@@ -141,15 +98,13 @@ class DocumentsPipeline(FilesPipeline):
 
     def __init__(self, store_uri: Any, download_func: None = None, *, crawler: Any) -> None:
         super().__init__(store_uri, crawler=crawler)
-        from observatory.settings import get_settings
-
-        self.max_bytes = get_settings().document_max_bytes
+        self.max_bytes = crawler.settings.getint("OBSERVATORY_DOCUMENT_MAX_BYTES")
         self._requests_of: dict[int, list[Request]] = {}
 
     def get_media_requests(self, item: NoticeItem, info: Any) -> list[Request]:
         if not isinstance(item, NoticeItem | DocumentRetry) or not item.in_scope or item.notice_id is None:
             return []
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             rows = session.execute(
                 select(Document.id, Document.url, Document.title).where(
                     Document.notice_id == item.notice_id, Document.retrieval_status != "retrieved"
@@ -215,7 +170,7 @@ class DocumentsPipeline(FilesPipeline):
         now = utcnow()
         if not results:
             return item
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             for (ok, value), request in zip(results, requests, strict=True):
                 document_id = request.meta["document_id"]
                 if ok:

@@ -5,7 +5,7 @@
 - CIG: 10 upper-case alphanumerics, else dropped from the field (kept in `raw`) with a warning count.
 - CPV: 8 digits without check digit; a label without code is mapped through the CPV label map.
 - Datetimes must be aware (naive ones are taken as Europe/Rome, as Italian portals print them).
-- Place names (province, comune) become ISTAT codes and region through observatory.geo; the
+- Place names (province, comune) become ISTAT codes and region through kernel.territory; the
   authority inherits the place when it has none, with `place_source` saying how it was found.
 """
 
@@ -20,7 +20,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers.items import NoticeItem
 from crawlers.policy import ROME
-from crawlers.scope import cpv_code, default_scope
+from crawlers.scope import cpv_code, scope_for
 
 CIG_RE = re.compile(r"^[A-Z0-9]{10}$")
 
@@ -49,40 +49,40 @@ def money(value: Any) -> Decimal | None:
 
 
 def resolve_place(item: NoticeItem) -> None:
-    """Province/comune names or NUTS -> ISTAT comune and region (observatory.geo)."""
-    from observatory import geo
+    """Province/comune names or NUTS -> ISTAT comune and region (kernel.territory)."""
+    from kernel import territory
 
     if item.place_comune_name and not item.place_istat_comune:
-        found = geo.comune(item.place_comune_name, item.place_province_name)
+        found = territory.comune(item.place_comune_name, item.place_province_name)
         if found is None and item.place_province_name:
-            found = geo.comune(item.place_comune_name)
+            found = territory.comune(item.place_comune_name)
         if found is not None:
             item.place_istat_comune = found.code
             item.place_istat_region = item.place_istat_region or found.region
     if item.place_istat_comune and not item.place_istat_region:
-        found = geo.comune(item.place_istat_comune)
+        found = territory.comune(item.place_istat_comune)
         item.place_istat_region = found.region if found else None
     if not item.place_istat_region and item.place_province_name:
-        item.place_istat_region = geo.region_of_province(item.place_province_name)
+        item.place_istat_region = territory.region_of_province(item.place_province_name)
     if not item.place_istat_region and item.place_nuts:
-        item.place_istat_region = geo.region_of_nuts(item.place_nuts)
+        item.place_istat_region = territory.region_of_nuts(item.place_nuts)
     authority = item.authority
     if authority is None:
         return
     if authority.istat_comune and not authority.istat_region:
-        found = geo.comune(authority.istat_comune)
+        found = territory.comune(authority.istat_comune)
         if found is not None:
             authority.istat_province, authority.istat_region = found.province, found.region
             authority.place_source = authority.place_source or "istat"
     if not authority.istat_region and authority.nuts:
-        authority.istat_region = geo.region_of_nuts(authority.nuts)
+        authority.istat_region = territory.region_of_nuts(authority.nuts)
         if authority.istat_region:
             authority.place_source = authority.place_source or "nuts"
     if not authority.istat_region and not authority.is_national and item.place_istat_region:
         authority.istat_region = item.place_istat_region
         if item.place_istat_comune:
             authority.istat_comune = authority.istat_comune or item.place_istat_comune
-            found = geo.comune(item.place_istat_comune)
+            found = territory.comune(item.place_istat_comune)
             authority.istat_province = authority.istat_province or (found.province if found else None)
         authority.place_source = authority.place_source or "place of performance"
 
@@ -109,7 +109,7 @@ class NormalisePipeline:
             self.crawler.stats.inc_value("observatory/invalid_cig")
             item.raw.setdefault("_invalid_cig", item.cig)
         item.cig = clean_cig(item.cig)
-        item.cpv = cpv_code(item.cpv) or default_scope().code_for_label(item.cpv_label)
+        item.cpv = cpv_code(item.cpv) or scope_for(self.crawler.settings).code_for_label(item.cpv_label)
         item.amount = money(item.amount)
         item.deadline_at = aware(item.deadline_at)
         for lot in item.lots:

@@ -38,7 +38,7 @@ class PostAwardPipeline:
         return self.crawler.spider
 
     def open_spider(self) -> None:
-        from observatory.authorities.registry import RegistryReport
+        from authorities.registry import RegistryReport
 
         self.registry_batch: list[RegistryRowItem] = []
         self.registry_report = RegistryReport()
@@ -68,12 +68,12 @@ class PostAwardPipeline:
     # -- registry -----------------------------------------------------------------------------
 
     def _flush_registry(self, spider: Any) -> None:
-        from observatory.authorities.registry import _is_closed, apply_registry_row
+        from authorities.registry import _is_closed, apply_registry_row
 
         if not self.registry_batch:
             return
         batch, self.registry_batch = self.registry_batch, []
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             for item in batch:
                 authority = apply_registry_row(session, item.row, origin=item.origin, report=self.registry_report)
                 if authority is not None and item.row.get("codice_ausa"):
@@ -81,11 +81,11 @@ class PostAwardPipeline:
                         (authority.fiscal_code, _is_closed(item.row), item.row.get("data_inizio") or ""))
 
     def _finish_registry(self, spider: Any) -> None:
-        from observatory.authorities.refresh import refresh_post_award
-        from observatory.authorities.registry import link_fiscal_code_changes
+        from authorities.refresh import refresh_post_award
+        from authorities.registry import link_fiscal_code_changes
 
         report = self.registry_report
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             link_fiscal_code_changes(session, self.by_ausa, report)
             unplaced = refresh_post_award(session)["unplaced"]
         for line, reason in report.rejected:
@@ -100,15 +100,15 @@ class PostAwardPipeline:
     # -- execution ----------------------------------------------------------------------------
 
     def _apply_execution(self, spider: Any) -> None:
-        from observatory.authorities import datasets
-        from observatory.authorities.execution import import_bdncp
-        from observatory.authorities.refresh import refresh_post_award
+        from authorities import datasets
+        from authorities.execution import import_bdncp
+        from authorities.refresh import refresh_post_award
 
         stats = spider.crawler.stats
         for dataset in sorted(self.execution, key=lambda d: EXECUTION_ORDER.index(d) if d in EXECUTION_ORDER else 99):
             items = self.execution[dataset]
             try:
-                with session_scope(current_engine()) as session:
+                with session_scope(current_engine(self.crawler.settings)) as session:
                     report = import_bdncp(session, dataset, (i.row for i in items), origin=items[0].origin)
             except datasets.DatasetError as exc:
                 spider.record_error("malformed_file", items[0].origin, str(exc))
@@ -121,7 +121,7 @@ class PostAwardPipeline:
                 stats.set_value(f"observatory/post_award/{dataset}_conflicts", len(report.conflicts))
                 logger.warning("%s: CIG with disagreeing amounts (kept per source): %s", dataset,
                                ", ".join(sorted(report.conflicts)))
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             counts = refresh_post_award(session)
         for key, value in counts.items():
             stats.set_value(f"observatory/post_award/{key}", value)
@@ -129,10 +129,10 @@ class PostAwardPipeline:
     # -- payments -----------------------------------------------------------------------------
 
     def _store_payment(self, item: PaymentPageItem, spider: Any) -> None:
+        from authorities.payments import store_reading
         from db.queries.authorities import upsert_authority
-        from observatory.authorities.payments import store_reading
 
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             authority = upsert_authority(session, fiscal_code=item.fiscal_code, name=item.authority_name)
             report = store_reading(session, authority, item.reading, source=item.source, url=item.url,
                                    period_hint=item.period_hint, convention=item.extra.get("convention"))

@@ -170,7 +170,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         policy = spider.policy
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             source = upsert_source(
                 session, spider.name, name=policy.name, kind=policy.kind, base_url=spider.base_url,
                 policy=policy.as_dict(),
@@ -183,7 +183,7 @@ class StorePipeline:
         assert self.source_id is not None
         stats = self.crawler.stats
         try:
-            with session_scope(current_engine()) as session:
+            with session_scope(current_engine(self.crawler.settings)) as session:
                 notice, status = store_item(session, self.source_id, item)
                 item.notice_id = notice.id
         except Exception as exc:

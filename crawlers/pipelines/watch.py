@@ -1,8 +1,8 @@
 """WatchPipeline: stores what the legislation watch and the tariff spiders bring.
 
 - `WatchItem`: the acts a watched source listed -> `watched_act` rows with their topics (legislation.store).
-- `TariffActItem`: an act's PDF -> its tariff tables read by `extract.tariffs` (pdfplumber tables for the
-  annex pages) -> tariff records (accreditation.acts) -> `tariff` rows (accreditation.store). A PDF that cannot
+- `TariffActItem`: an act's PDF -> its tariff tables and tariff records (`accreditation.acts.read_act`, which
+  uses the tariff-table extractor) -> `tariff` rows (accreditation.store). A PDF that cannot
   be read, or that holds no tariff table, is recorded on the run record with the reason (not blocking: the
   act stays listed as a watched act and the next crawl of its window reads it again).
 
@@ -19,7 +19,6 @@ from crawlers.pipelines.database import current_engine
 from db.session import session_scope
 
 logger = logging.getLogger(__name__)
-MAX_ACT_PAGES = 400
 
 
 class WatchPipeline:
@@ -53,20 +52,15 @@ class WatchPipeline:
         stats.inc_value("observatory/watch/new_tables", report.new_tables)
 
     def _store_tariffs(self, item: TariffActItem) -> None:
-        from accreditation.acts import records_from_act
+        from accreditation.acts import ActUnreadable, read_act
         from accreditation.store import store_records
-        from extract.errors import ExtractionError
-        from extract.pdf import page_texts
-        from extract.tariffs import read_tariff_tables, wants_table
 
         spider, stats = self.crawler.spider, self.crawler.stats
         try:
-            pages, _warnings = page_texts(item.body, max_pages=MAX_ACT_PAGES, wants_table=wants_table)
-        except ExtractionError as exc:
+            reading = read_act(item.body, region=item.region, act_url=item.file_url, act_title=item.title)
+        except ActUnreadable as exc:
             spider.record_error(exc.reason, item.file_url, exc.detail, blocking=False)
             return
-        table = read_tariff_tables(pages)
-        reading = records_from_act(table, region=item.region, act_url=item.file_url, act_title=item.title)
         for reason in reading.skipped:
             logger.warning("%s: %s", item.file_url, reason)
             stats.inc_value("observatory/tariffs/rows_skipped")

@@ -19,9 +19,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from crawlers.base_spiders.bulk import BulkFileSpider, iter_zip_csv
+from crawlers.base_spiders.bulk import BulkFileSpider
 from crawlers.items import AuthorityRef, LotItem, NoticeItem
 from crawlers.policy import ROME, CrawlPolicy
+from kernel.streams import iter_zip_csv
 
 LOT_EXTRAS = (
     "IMPORTO_SICUREZZA", "TIPO_APPALTO_RISERVATO", "DURATA_PREVISTA", "ESITO", "DATA_COMUNICAZIONE_ESITO", "stato",

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from authorities.execution import DATASETS
 from crawlers.exceptions import SpiderArgumentError
 from crawlers.policy import CrawlPolicy
 from crawlers.post_award_items import ExecutionRowItem
 from crawlers.spiders.anac_registry import PostAwardBulkSpider, dataset_rows
-from observatory.authorities.execution import DATASETS
 
 
 def dataset_path(dataset: str) -> str:
@@ -51,11 +51,9 @@ class AnacExecutionSpider(PostAwardBulkSpider):
     def _resolve_arguments(self) -> None:
         super()._resolve_arguments()
         if self.cigs_mode == "known":
+            from authorities.execution import known_cigs
             from db.session import make_engine, session_scope
-            from observatory.authorities.execution import known_cigs
-            from observatory.settings import get_settings
-
-            engine = make_engine(get_settings().database_url)
+            engine = make_engine(self.settings["OBSERVATORY_DATABASE_URL"])
             try:
                 with session_scope(engine) as session:
                     self.known = known_cigs(session)

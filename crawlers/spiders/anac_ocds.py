@@ -20,9 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from crawlers.base_spiders.bulk import BulkFileSpider, iter_jsonl
+from crawlers.base_spiders.bulk import BulkFileSpider
 from crawlers.items import AuthorityRef, LotItem, NoticeItem
 from crawlers.policy import CrawlPolicy
+from kernel.streams import iter_jsonl
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

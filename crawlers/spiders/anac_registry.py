@@ -10,12 +10,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from authorities import datasets
 from crawlers.base_spiders.bulk import BulkFileSpider
 from crawlers.exceptions import BulkFileError
 from crawlers.policy import CrawlPolicy
 from crawlers.post_award_items import RegistryRowItem
 from crawlers.spiders.payments_common import POST_AWARD_PIPELINES
-from observatory.authorities import datasets
 
 # Download pattern of SOURCES.md §1.1; the file name follows the `<dataset>_csv.zip` form reported for
 # aggiudicazioni (not verified for this dataset: a 404 is counted as "file not published").

@@ -18,9 +18,9 @@ import scrapy
 import yaml
 from scrapy.http import Response
 
+from authorities.figures import PageReading
 from crawlers.base_spiders.base import BaseSpider
 from crawlers.post_award_items import PaymentPageItem
-from observatory.authorities.itp import PageReading
 
 TENANTS_FILE = Path(__file__).resolve().parent.parent / "data" / "payments_tenants.yaml"
 # Tenants carry absolute URLs on their own hosts; this placeholder only satisfies BaseSpider's check.

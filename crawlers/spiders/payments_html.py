@@ -7,9 +7,9 @@ from typing import Any
 
 from scrapy.http import Response
 
+from authorities.itp import read_html
 from crawlers.policy import CrawlPolicy
 from crawlers.spiders.payments_common import PaymentsSpider, Tenant
-from observatory.authorities.itp import read_html
 
 
 class PaymentsHtmlSpider(PaymentsSpider):

@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from authorities import pcc
 from crawlers.exceptions import BulkFileError
 from crawlers.policy import CrawlPolicy
 from crawlers.post_award_items import PaymentPageItem
 from crawlers.spiders.anac_registry import PostAwardBulkSpider
-from observatory.authorities import pcc
 
 FILES_LIST = Path(__file__).resolve().parent.parent / "data" / "pcc_files.yaml"
 # PCC files are small (one row per administration and quarter: ~20,000 administrations).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from scrapy.http import Response
 
+from authorities.figures import PageReading
+from authorities.itp import read_pdf
 from crawlers.policy import CrawlPolicy
 from crawlers.spiders.payments_common import PaymentsSpider
-from observatory.authorities.itp import PageReading, read_pdf
 
 
 class PaymentsPdfSpider(PaymentsSpider):

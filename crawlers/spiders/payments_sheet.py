@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
+from authorities.figures import PageReading
+from authorities.itp import read_spreadsheet
 from crawlers.policy import CrawlPolicy
 from crawlers.spiders.payments_common import PaymentsSpider
-from observatory.authorities.itp import PageReading, read_spreadsheet
 
 
 class PaymentsSheetSpider(PaymentsSpider):

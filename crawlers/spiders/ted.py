@@ -152,7 +152,7 @@ class TedSpider(JsonApiSpider):
         yield from self.emit(item)
 
     def xml_failed(self, failure: Failure) -> Iterator[Any]:
-        from crawlers.pipelines.documents import failure_reason
+        from crawlers.failures import failure_reason
 
         item: NoticeItem = failure.request.cb_kwargs["item"]
         reason = failure_reason(failure)

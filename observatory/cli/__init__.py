@@ -8,7 +8,7 @@ import sys
 import click
 
 from db.session import DatabaseConnectionError, DatabaseURLError
-from observatory.errors import ObservatoryError
+from kernel.errors import ObservatoryError
 from observatory.logs import configure_logging
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 
 STATUS_IT = {"verified": "letto nell'atto", "secondary": "fonte secondaria", "unverified": "non verificato",
              "estimated": "stima"}
@@ -47,7 +47,7 @@ def accreditation_import(tariff_file: Path, dry_run: bool) -> None:
     from accreditation.records import ImportFileError, read_records
     from accreditation.store import store_records
     from db.session import session_scope
-    from observatory.app import get_engine, require_schema
+    from observatory.app import get_engine, require_schema, rules_config
     from rules.tariff_engine import run_tariff_rules
 
     try:
@@ -61,7 +61,7 @@ def accreditation_import(tariff_file: Path, dry_run: bool) -> None:
     require_schema(engine)
     with session_scope(engine) as session:
         report = store_records(session, records, origin=f"import:{tariff_file.name}")
-        summary = run_tariff_rules(session, tariff_ids=report.ids)
+        summary = run_tariff_rules(session, config=rules_config(), tariff_ids=report.ids)
     click.echo(f"{tariff_file.name}: {report.created} nuove, {report.updated} aggiornate, {report.unchanged} invariate; "
                f"verifiche R-ACC: {summary.violation} violazioni, {summary.compliant} conformi, "
                f"{summary.not_verifiable} non verificabili")
@@ -135,9 +135,9 @@ def explain_tariff(session: Any, tariff: Any) -> list[str]:
     from accreditation.regions import region_name
     from accreditation.services import by_code
     from accreditation.store import current_findings
+    from observatory.app import rules_config
     from rules.accreditation.buildup import UNIT_LABELS, BuildUpError, build_up
     from rules.accreditation.data import load
-    from rules.config import default_config
     from rules.tariff_engine import act_label, contexts
 
     service = by_code(tariff.service_type)
@@ -167,7 +167,7 @@ def explain_tariff(session: Any, tariff: Any) -> list[str]:
         out.append(f"  costo orario assunto: {row.get('profile') or ''} {row.get('level')} {_euro(row.get('hourly_cost'))}/h")
     [ctx] = contexts(session, [tariff])
     try:
-        lines = build_up(ctx, default_config().legal, load().floor_level).describe(ctx.total()[0])
+        lines = build_up(ctx, rules_config().legal, load().floor_level).describe(ctx.total()[0])
         out.append("  calcolo (minuti × costo orario + altri costi = soglia, contro la tariffa):")
         out += [f"    {line}" for line in lines]
     except BuildUpError as exc:
@@ -191,13 +191,14 @@ def explain_tariff(session: Any, tariff: Any) -> list[str]:
 def accreditation_check(region: str | None, dry_run: bool) -> None:
     """Applicare ora le regole R-ACC alle tariffe registrate (la notte lo fa la pipeline)."""
     from db.session import session_scope
-    from observatory.app import get_engine, require_schema
+    from observatory.app import get_engine, require_schema, rules_config
     from rules.tariff_engine import run_tariff_rules
 
     engine = get_engine()
     require_schema(engine)
     with session_scope(engine) as session:
-        summary = run_tariff_rules(session, region=_region(region), dry_run=dry_run, collect_rows=True)
+        summary = run_tariff_rules(session, config=rules_config(), region=_region(region), dry_run=dry_run,
+                                   collect_rows=True)
     for row in summary.rows:
         if row["result"] != "not_verifiable" or row["figures"]:
             click.echo(f"#{row['tariff_id']:<4} {row['rule']:<8} {RESULT_IT[row['result']]:<16} {row['message']}")

@@ -9,8 +9,8 @@ from alerts.outbox import requeue
 from alerts.service import preview_digest, queue_digests, queue_source_health, send_pending
 from db.models import AlertDelivery, Observatory
 from db.session import make_sessionmaker
+from kernel.settings import get_settings
 from observatory.app import get_directory, get_engine, require_schema
-from observatory.settings import get_settings
 
 
 def table_text(header: list[str], rows: list[list[object]]) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from observatory.authorities.itp import PaymentFigure
-from observatory.errors import ObservatoryError
+from authorities.figures import PaymentFigure
+from kernel.errors import ObservatoryError
 
 
 class AuthorityNotFound(ObservatoryError):
@@ -26,7 +26,7 @@ def register(cli: click.Group) -> None:
 
 def _engine():  # noqa: ANN202
     from db.session import make_engine
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     return make_engine(get_settings().database_url)
 
@@ -41,12 +41,11 @@ def authorities_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def show(fiscal_code: str, as_json: bool) -> None:
     """One authority: where it is, its Observatory, its payment record, its contracts, its open findings."""
+    from authorities.report import authority_report, render
     from db.session import session_scope
-    from observatory.authorities.report import authority_report, render
-    from observatory.directory import load_directory
-    from observatory.settings import get_settings
+    from observatory.app import get_directory
 
-    directory = load_directory(get_settings().directory_file)
+    directory = get_directory()
     with session_scope(_engine()) as session:
         report = authority_report(session, fiscal_code, directory)
         if report is None:
@@ -78,8 +77,8 @@ def show(fiscal_code: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_(unplaced: bool, region: str | None, national: bool, as_json: bool) -> None:
     """Every authority once, with its region and how it was placed."""
+    from authorities.report import listing
     from db.session import session_scope
-    from observatory.authorities.report import listing
 
     with session_scope(_engine()) as session:
         rows = listing(session, unplaced=unplaced, region=region, national=national)
@@ -98,7 +97,7 @@ def import_group() -> None:
 
 
 def _rows(path: Path):  # noqa: ANN202
-    from observatory.authorities import datasets
+    from authorities import datasets
 
     try:
         return list(datasets.iter_rows(path))
@@ -110,9 +109,9 @@ def _rows(path: Path):  # noqa: ANN202
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_registry_cmd(path: Path) -> None:
     """ANAC stazioni-appaltanti (.csv or .zip)."""
+    from authorities import datasets
+    from authorities.registry import import_registry
     from db.session import session_scope
-    from observatory.authorities import datasets
-    from observatory.authorities.registry import import_registry
 
     try:
         with session_scope(_engine()) as session:
@@ -135,9 +134,9 @@ def import_registry_cmd(path: Path) -> None:
 @click.option("--all-cigs", is_flag=True, help="Keep every CIG, not only those of known notices.")
 def import_execution_cmd(dataset: str, path: Path, all_cigs: bool) -> None:
     """One BDNCP dataset file (.csv or .zip), joined on CIG."""
+    from authorities import datasets
+    from authorities.execution import import_bdncp, known_cigs, link_authorities
     from db.session import session_scope
-    from observatory.authorities import datasets
-    from observatory.authorities.execution import import_bdncp, known_cigs, link_authorities
 
     try:
         with session_scope(_engine()) as session:
@@ -158,11 +157,11 @@ def import_execution_cmd(dataset: str, path: Path, all_cigs: bool) -> None:
 @click.option("--url", help="Where the file was published (kept with the figures).")
 def import_payments_cmd(fiscal_code: str, path: Path, name: str | None, url: str | None) -> None:
     """One payments page or file (.html, .pdf, .xlsx, .csv) for one authority, source "manual"."""
+    from authorities.itp import read_html, read_pdf, read_spreadsheet
+    from authorities.payments import store_reading
+    from authorities.report import find_authority
     from db.queries.authorities import upsert_authority
     from db.session import session_scope
-    from observatory.authorities.itp import read_html, read_pdf, read_spreadsheet
-    from observatory.authorities.payments import store_reading
-    from observatory.authorities.report import find_authority
 
     data = path.read_bytes()
     suffix = path.suffix.lower()
@@ -184,10 +183,10 @@ def import_payments_cmd(fiscal_code: str, path: Path, name: str | None, url: str
 @click.option("--url", help="Where the file was downloaded from (kept as the figures' source URL).")
 def import_pcc_cmd(path: Path, url: str | None) -> None:
     """A national payment platform (PCC) file (.csv or .xlsx): every administration in it, source "pcc"."""
+    from authorities import pcc
+    from authorities.payments import store_reading
     from db.queries.authorities import upsert_authority
     from db.session import session_scope
-    from observatory.authorities import pcc
-    from observatory.authorities.payments import store_reading
 
     reading = pcc.read_dataset(path.read_bytes(), path.name)
     if reading.unreadable:
@@ -210,8 +209,8 @@ def import_pcc_cmd(path: Path, url: str | None) -> None:
 def refresh_cmd() -> None:
     """After a crawl: place authorities from their own fields, link execution rows to authorities,
     record amount conflicts between sources. The nightly pipeline runs the same (`refresh_post_award`)."""
+    from authorities.refresh import refresh_post_award
     from db.session import session_scope
-    from observatory.authorities.refresh import refresh_post_award
 
     with session_scope(_engine()) as session:
         counts = refresh_post_award(session)

@@ -11,7 +11,7 @@ import datetime as dt
 
 import click
 
-from observatory.errors import ObservatoryError
+from kernel.errors import ObservatoryError
 
 
 class CrawlFailedError(ObservatoryError):

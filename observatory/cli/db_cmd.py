@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from db.migrate import current_revision, downgrade, head_revision, pending_model_changes, upgrade
+from db.queries.observatories import sync_observatories
 from db.session import session_scope
 from observatory.app import get_directory, get_engine
-from observatory.directory import sync_observatories
 
 
 @click.group("db")
@@ -23,7 +23,7 @@ def db_upgrade(revision: str) -> None:
     engine = get_engine()
     upgrade(engine, revision)
     with session_scope(engine) as session:
-        sync_observatories(session, directory)
+        sync_observatories(session, directory.entries)
     click.echo(f"database at revision {current_revision(engine)} ({engine.url.render_as_string(hide_password=True)})")
 
 

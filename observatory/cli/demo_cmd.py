@@ -1,7 +1,7 @@
 """`observatory demo` (= `make demo`): the whole nightly pipeline against a local replay of the corpus.
 
 A fresh SQLite database in var/demo/ (the production database is never touched), the replay server
-of observatory/replay started in this process on loopback ports, SOURCE_BASE_URL_<CODE> pointing
+of replay started in this process on loopback ports, SOURCE_BASE_URL_<CODE> pointing
 every spider's subprocess at its replayed site, the file mail backend writing to ./outbox, and a
 summary of what the night produced.
 """
@@ -17,7 +17,7 @@ from typing import Any
 import click
 from sqlalchemy import func, select
 
-from observatory.settings import Settings, get_settings
+from kernel.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -156,12 +156,12 @@ def write_report(settings: Settings, period: str) -> None:
 @click.option("--keep", is_flag=True, help="Keep the demo database of the previous run instead of starting fresh.")
 def demo_command(keep: bool) -> None:
     """Run the whole nightly pipeline on SQLite against a local replay of the corpus; e-mails to ./outbox."""
+    from kernel.errors import ConfigurationError
     from observatory.cli.db_cmd import db_upgrade
     from observatory.cli.ops_cmd import print_report
-    from observatory.errors import ConfigurationError
     from observatory.pipeline import clear_stop, run_nightly
     from observatory.progress import terminal_progress
-    from observatory.replay.sites import SITE_MODULES, replay_server
+    from replay.sites import SITE_MODULES, replay_server
 
     # The crawl of every replayed site takes a few minutes: show each stage and source as it goes.
     for name in ("observatory.pipeline", "crawlers.runner"):

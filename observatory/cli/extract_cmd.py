@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from observatory.errors import ObservatoryError
+from kernel.errors import ObservatoryError
 
 
 def register(cli: click.Group) -> None:
@@ -26,8 +26,8 @@ def extract(ctx: click.Context, limit: int | None, workers: int | None, outdated
     if ctx.invoked_subcommand is not None:
         return
     from extract.runner import mark_outdated_pending, run_pending
+    from kernel.settings import get_settings
     from observatory.app import get_engine, require_schema
-    from observatory.settings import get_settings
 
     settings = get_settings()
     engine = get_engine(settings)
@@ -56,7 +56,7 @@ def extract(ctx: click.Context, limit: int | None, workers: int | None, outdated
 def extract_eval(directory: Path, files_dir: Path | None) -> None:
     """Precision and recall per field against the golden pairs in DIRECTORY."""
     from extract.evaluate import GoldenError, format_report, load_cases, read_with_extractor, score
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     missing: list[str] = []
     try:

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from kernel.settings import get_settings
 from observatory.app import get_engine
 from observatory.logs import configure_logging
-from observatory.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

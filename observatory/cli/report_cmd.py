@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 
 
 def register(cli: click.Group) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 
 FORMATS = ("table", "csv", "xlsx", "json")
 ROW_COLUMNS = ("notice_id", "published_on", "cig", "authority", "region", "title", "rule", "result", "severity",
@@ -25,12 +25,9 @@ def register(cli: click.Group) -> None:
 
 
 def _config(path: Path | None) -> Any:
-    from observatory.settings import get_settings
-    from rules.config import default_config, load_config
+    from observatory.app import rules_config
 
-    if path is None:
-        return default_config()
-    return load_config(path, tables_dir=get_settings().data_dir / "tables")
+    return rules_config(path=path)
 
 
 @click.group("rules")
@@ -99,9 +96,9 @@ def _parse_date(value: str | None, what: str) -> dt.date | None:
 def _region_code(value: str | None) -> str | None:
     if not value:
         return None
-    from observatory import geo
+    from kernel import territory
 
-    found = geo.region(value)
+    found = territory.region(value)
     if found is None:
         raise ConfigurationError(f"unknown region {value!r}: give the ISTAT code (e.g. 03) or the name")
     return found.code if hasattr(found, "code") else str(value).zfill(2)

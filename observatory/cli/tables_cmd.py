@@ -14,9 +14,9 @@ def register(cli: click.Group) -> None:
 
 
 def _tables_dir() -> Path:
-    from observatory.settings import get_settings
+    from observatory.app import tables_dir
 
-    return get_settings().data_dir / "tables"
+    return tables_dir()
 
 
 @click.group("tables")
@@ -49,7 +49,7 @@ def tables_list(as_json: bool) -> None:
 @click.argument("decree_id")
 def tables_show(decree_id: str) -> None:
     """Every hourly cost of one decree, by step and level, with its status."""
-    from observatory.errors import ConfigurationError
+    from kernel.errors import ConfigurationError
     from rules.legal import DATA_DIR, load_legal_data
 
     legal = load_legal_data(DATA_DIR, _tables_dir())

@@ -177,3 +177,31 @@ def build_up(ctx: TariffContext, legal: LegalData, floor_level: str) -> BuildUp:
             statuses.append(ctx.row_status(item, "other_costs"))
     result.other_status = worst_status(statuses) if statuses else "verified"
     return result
+
+
+def describe_figures(figures: dict[str, Any], unit: str) -> list[str]:
+    """The build-up lines from the figures R-ACC-1 stored (the digest shows them without recomputing)."""
+    if "lines" not in figures or "floor_staff_cost" not in figures:
+        return []
+    label = UNIT_LABELS.get(unit, unit)
+    out = []
+    for line in figures["lines"]:
+        level = f"livello {line['level']}" if line.get("level") else "livello non indicato"
+        full = ""
+        if line.get("level_cost") is not None:
+            estimate = " (stima)" if line.get("level_status") != "verified" else ""
+            full = (f"; al {level}: {fmt.euro_hour(line['level_hourly_cost'])} = {fmt.euro(line['level_cost'])}"
+                    f"{estimate}")
+        out.append(f"{line['profile']} ({level}): {_minutes(line['minutes'])} min/{label} × "
+                   f"{fmt.euro_hour(figures['floor_hourly_cost'])} ({figures['floor_level']}) = "
+                   f"{fmt.euro(line['floor_cost'])}{full}")
+    out.append(f"Soglia minima personale ({_minutes(figures['minutes'])} min × costo {figures['floor_level']}, "
+               f"{figures['floor_table']}): {fmt.euro(figures['floor_staff_cost'])}")
+    if figures.get("full_staff_cost") is not None:
+        out.append(f"Costo del personale ai livelli indicati: {fmt.euro(figures['full_staff_cost'])}")
+    if figures.get("other_costs"):
+        out.append(f"+ altri costi indicati dall'atto: {fmt.euro(figures['other_costs'])}")
+    if figures.get("tariff") is not None:
+        out.append(f"Tariffa: {fmt.euro(figures['tariff'])} per {label} (differenza sulla soglia minima: "
+                   f"{fmt.euro(figures['tariff'] - figures['floor_staff_cost'])})")
+    return out

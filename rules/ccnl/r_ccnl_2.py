@@ -27,7 +27,7 @@ class R_CCNL_2(Rule):
     Methodology:
         The notice's activity comes from the scope classifier (social or CAS services need a
         social/education/health/reception agreement; cleaning and catering CPVs need theirs). Each
-        named CCNL is matched against the registry `rules/data/ccnl.yaml` (CNEL code or name
+        named CCNL is matched against the registry `kernel/data/ccnl.yaml` (CNEL code or name
         patterns). Violation when no named CCNL covers the activity.
 
     Exclusions:

@@ -16,7 +16,7 @@ class R_CCNL_4(Rule):
         an authority using one must prove equivalent protections (art. 11 c. 3-4, Allegato I.01).
 
     Methodology:
-        Each named CCNL is matched against the registry (`rules/data/ccnl.yaml`: CNEL code,
+        Each named CCNL is matched against the registry (`kernel/data/ccnl.yaml`: CNEL code,
         signatories, whitelist flag). Compliant when every named CCNL is on the whitelist. Violation
         when one is known and not whitelisted (critical) or is not in the registry at all (the
         message asks to verify equivalence).

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from observatory.directory import Directory, load_directory
-from observatory.settings import PROJECT_ROOT, Settings, load_settings
+from kernel.directory import SHIPPED_DIRECTORY, Directory, load_directory
+from kernel.settings import Settings, load_settings
 
 
 def free_port() -> int:
@@ -80,7 +80,7 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def directory() -> Directory:
-    return load_directory(PROJECT_ROOT / "observatory" / "data" / "observatories.yaml")
+    return load_directory(SHIPPED_DIRECTORY)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from db.models import AlertDelivery, Observatory
+from kernel.settings import get_settings
 from observatory.cli import cli
-from observatory.settings import get_settings
 from tests.alerts import factories
 
 

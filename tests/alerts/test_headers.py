@@ -93,7 +93,7 @@ def test_folded_subjects_unfold_to_the_same_text(subject: str) -> None:
 
 def test_bad_sender_is_a_configuration_error() -> None:
     from alerts.message import parse_sender
-    from observatory.errors import ConfigurationError
+    from kernel.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError):
         parse_sender("Osservatorio senza indirizzo")

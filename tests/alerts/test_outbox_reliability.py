@@ -152,7 +152,7 @@ SENDER = textwrap.dedent(
     """
     import dataclasses, datetime as dt, sys
     from db.session import make_engine
-    from observatory.settings import load_settings
+    from kernel.settings import load_settings
     from alerts.service import send_pending
     settings = dataclasses.replace(load_settings(), mail_backend="smtp", smtp_host="127.0.0.1",
                                    smtp_port=int(sys.argv[2]), smtp_security="none", smtp_user=None,
@@ -198,14 +198,12 @@ def test_sender_killed_after_server_acceptance(  # type: ignore[no-untyped-def]
 
 
 def test_one_refused_recipient_does_not_hold_back_the_others(  # type: ignore[no-untyped-def]
-    session, engine, smtp_settings, smtp_server, monkeypatch
+    session, engine, smtp_settings, smtp_server
 ) -> None:
-    monkeypatch.setenv("OBSERVATORY_RECIPIENTS_PIE", "uno@piemonte.example.org,due@piemonte.example.org")
-    from observatory.directory import load_directory
-    from observatory.settings import PROJECT_ROOT
+    from kernel.directory import SHIPPED_DIRECTORY, load_directory
 
-    # Read after the override (the `directory` fixture would be read before it).
-    directory = load_directory(PROJECT_ROOT / "observatory" / "data" / "observatories.yaml")
+    # The directory with Piemonte's recipients replaced (as OBSERVATORY_RECIPIENTS_PIE would).
+    directory = load_directory(SHIPPED_DIRECTORY, {"PIE": "uno@piemonte.example.org,due@piemonte.example.org"})
     _queue(session, directory, smtp_settings)
     smtp_server.recorder.refuse = {"due@piemonte.example.org", "osservatorio.lombardia@example.org"}
     stats = send_pending(engine, smtp_settings, now=NOW)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts.routing import route_notice
+from authorities.routing import route_notice
 from db.models import ContractingAuthority, Notice
 
 

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from authorities import datasets
+from authorities.execution import DATASETS, import_bdncp, known_cigs, reconcile_all
+from authorities.refresh import refresh_post_award
 from crawlers.spiders.anac_ocds import AnacOcdsSpider
 from db.models import ContractExecution, Notice
 from db.queries.authorities import upsert_authority
@@ -18,9 +21,6 @@ from db.queries.executions import upsert_contract_execution
 from db.queries.lifecycle import notice_lifecycle
 from db.queries.notices import NoticeData, record_notice, upsert_lot
 from db.queries.sources import upsert_source
-from observatory.authorities import datasets
-from observatory.authorities.execution import DATASETS, import_bdncp, known_cigs, reconcile_all
-from observatory.authorities.refresh import refresh_post_award
 
 
 def _ocds(session, corpus_dir: Path) -> int:  # noqa: ANN001

@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from observatory.authorities.itp import (
-    AVERAGE,
-    DPCM,
-    OCR_MARK,
-    figures_from_rows,
-    parse_number,
-    parse_period,
-    read_html,
-    read_pdf,
-    read_spreadsheet,
-)
+from authorities.figures import AVERAGE, DPCM, figures_from_rows, parse_number, parse_period
+from authorities.itp import OCR_MARK, read_html, read_pdf, read_spreadsheet
 
 
 def _by_period(reading):  # noqa: ANN001, ANN202

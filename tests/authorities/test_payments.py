@@ -7,10 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from authorities.figures import PageReading, PaymentFigure
+from authorities.itp import read_html, read_pdf
+from authorities.payments import SIGN_CONVENTIONS, payment_series, store_reading
 from db.models import PaymentIndicator
 from db.queries.authorities import upsert_authority
-from observatory.authorities.itp import PageReading, PaymentFigure, read_html, read_pdf
-from observatory.authorities.payments import SIGN_CONVENTIONS, payment_series, store_reading
 
 
 def _series(session, authority_id: int) -> dict[str, PaymentIndicator]:  # noqa: ANN001

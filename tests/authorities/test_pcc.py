@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from authorities import pcc
+from authorities.itp import read_html
+from authorities.payments import payment_series, store_reading
 from db.models import ContractingAuthority, PaymentIndicator, RunRecord
 from db.queries.authorities import upsert_authority
 from db.queries.payments import latest_itp
-from observatory.authorities import pcc
-from observatory.authorities.itp import read_html
-from observatory.authorities.payments import payment_series, store_reading
-from observatory.replay import payments as replay
-from observatory.replay.server import ReplayServer
+from replay import payments as replay
+from replay.server import ReplayServer
 from rules.context import PaymentRecord
 from rules.payment.r_pay_2 import is_dpcm
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from observatory.authorities.national import national_reason
-from observatory.authorities.placement import place, place_from_name
+from authorities.national import national_reason
+from authorities.placement import place, place_from_name
 
 
 @pytest.mark.parametrize(

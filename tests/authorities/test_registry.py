@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from authorities import datasets
+from authorities.registry import import_registry, normalise_fiscal_code, unplaced_authorities
 from db.models import ContractingAuthority
 from db.queries.authorities import upsert_authority
-from observatory.authorities import datasets
-from observatory.authorities.registry import import_registry, normalise_fiscal_code, unplaced_authorities
 
 
 def _authority(session, code: str) -> ContractingAuthority:  # noqa: ANN001
@@ -102,7 +102,7 @@ def test_normalise_fiscal_code(value: str, code: str | None) -> None:
 
 
 def test_national_bodies_placed_by_a_feed_are_still_national(session) -> None:
-    from observatory.authorities.registry import place_known_authorities
+    from authorities.registry import place_known_authorities
 
     rai = upsert_authority(session, fiscal_code="06382641006", name="RAI RADIOTELEVISIONE ITALIANA S.P.A.",
                            istat_region="12", place_source="place of performance")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.routing import route_authority
+from authorities.report import route
+from authorities.routing import route_authority
 from db.models import ContractingAuthority
-from observatory.authorities.report import route
-from observatory.directory import load_directory
-from observatory.settings import PROJECT_ROOT
+from kernel.directory import SHIPPED_DIRECTORY, load_directory
 
-DIRECTORY = load_directory(PROJECT_ROOT / "observatory" / "data" / "observatories.yaml")
+DIRECTORY = load_directory(SHIPPED_DIRECTORY)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Real crawls (`scrapy crawl` subprocesses through crawlers.runner) of the post-award spiders against
-the replay of observatory/replay/payments.py: one per payments page shape, the registry and the
+the replay of replay/payments.py: one per payments page shape, the registry and the
 execution datasets; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from db.models import ContractExecution, ContractingAuthority, PaymentIndicator,
 from db.queries.authorities import upsert_authority
 from db.queries.notices import NoticeData, record_notice, upsert_lot
 from db.queries.sources import upsert_source
-from observatory.replay import payments as replay
-from observatory.replay.server import ReplayServer
+from replay import payments as replay
+from replay.server import ReplayServer
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from crawlers.runner import CrawlResult, run_crawls
-from observatory.replay.server import ReplayServer, Site
+from replay.server import ReplayServer, Site
 
 # Politeness off against loopback: the tests check behaviour, not speed; delays are tested on their own.
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": 1, "LOG_LEVEL": "INFO"}
@@ -18,7 +18,7 @@ FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": 1, 
 
 @pytest.fixture
 def national_replay(corpus_dir: Path) -> Iterator[ReplayServer]:
-    from observatory.replay import anac, ted
+    from replay import anac, ted
 
     with ReplayServer([*anac.build(corpus_dir), *ted.build(corpus_dir)]) as server:
         yield server
@@ -27,7 +27,7 @@ def national_replay(corpus_dir: Path) -> Iterator[ReplayServer]:
 @pytest.fixture
 def crawl(settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[CrawlResult]]:
     """crawl({"anac_pvl": url}, from_date=..., until_date=..., **run_crawls options)."""
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     def run(base_urls: dict[str, str], **options: Any) -> list[CrawlResult]:
         env = {f"SOURCE_BASE_URL_{code.upper()}": url for code, url in base_urls.items()}

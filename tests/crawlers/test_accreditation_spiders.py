@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from db.models import Source, Tariff, WatchedAct
-from observatory.replay.server import ReplayResponse, ReplayServer
 from replay import bulletins, legislation
+from replay.server import ReplayResponse, ReplayServer
 
 FROM = {"from_date": dt.date(2026, 1, 1), "until_date": dt.date(2026, 12, 31)}
 

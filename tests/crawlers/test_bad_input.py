@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Document, Notice, RunRecord, Source
-from observatory.replay import anac, ted
-from observatory.replay.server import ReplayRequest, ReplayResponse, ReplayServer, Site
+from replay import anac, ted
+from replay.server import ReplayRequest, ReplayResponse, ReplayServer, Site
 from tests.crawlers.conftest import site_urls
 
 ERCOLANO = "f306ec52-abce-4fa9-bb17-df2e97314def"

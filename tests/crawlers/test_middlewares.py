@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.middlewares.retry_after import retry_after_seconds
-from observatory.replay.server import ReplayRequest, ReplayResponse, ReplayServer, Site
+from replay.server import ReplayRequest, ReplayResponse, ReplayServer, Site
 
 PROBE = Path(__file__).with_name("probe_crawl.py")
 PROJECT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crawlers.runner import available_sources, run_crawls
 from db.models import RunRecord, Source
-from observatory.errors import ConfigurationError
+from kernel.errors import ConfigurationError
 from tests.crawlers.conftest import site_urls
 
 
@@ -65,8 +65,8 @@ def test_sample_stops_early_and_does_not_move_the_cursor(national_replay, crawl,
 
 
 def test_sources_on_the_same_host_do_not_run_side_by_side(corpus_dir, crawl, session):
-    from observatory.replay import anac, ted
-    from observatory.replay.server import ReplayServer, Site
+    from replay import anac, ted
+    from replay.server import ReplayServer, Site
 
     shared = Site("shared")  # one portal host serving both APIs
     shared.routes = [*anac.build_pvl(corpus_dir).routes, *ted.build(corpus_dir)[0].routes]

@@ -14,7 +14,8 @@ from twisted.python.failure import Failure
 from crawlers.base_spiders.base import BaseSpider
 from crawlers.eforms import MalformedXmlError, UnsafeXmlError, parse_notice
 from crawlers.exceptions import SpiderArgumentError
-from crawlers.pipelines.documents import failure_reason, sniff_media_type
+from crawlers.failures import failure_reason
+from crawlers.pipelines.documents import sniff_media_type
 from crawlers.policy import CrawlPolicy, VisitWindow
 from crawlers.scope import Scope, cpv_code, derive_social_list, load_label_map, load_social_codes
 

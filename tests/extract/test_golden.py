@@ -12,7 +12,7 @@ import pytest
 from extract.document import extract_bytes, read_document
 from extract.evaluate import load_cases, score, values_match
 from extract.fields import FIELD_NAMES
-from observatory.settings import get_settings
+from kernel.settings import get_settings
 
 from .conftest import GOLDEN
 

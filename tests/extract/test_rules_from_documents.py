@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from extract.fields import extract_fields
 from extract.model import Page
+from kernel.settings import get_settings
 from observatory.cli import cli
-from observatory.settings import get_settings
 
 CAS_NOTICE = {"published_on": "2025-05-10", "cpv": "85311000-2", "procedure": "procedura aperta",
               "title": "Accoglienza dei richiedenti protezione internazionale", "authority": {"name": "Prefettura di Esempio"},

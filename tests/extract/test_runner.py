@@ -200,8 +200,8 @@ def test_in_scope_notice_without_documents_gets_feed_terms(engine, tmp_path: Pat
 def test_the_extraction_limits_come_from_the_settings(settings_env, session, monkeypatch, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
+    from kernel.settings import get_settings
     from observatory.cli import cli
-    from observatory.settings import get_settings
 
     monkeypatch.setenv("OBSERVATORY_EXTRACT_TIMEOUT_SECONDS", "0")  # no document can be read in no time
     get_settings.cache_clear()

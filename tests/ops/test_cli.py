@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 
 from db.models import RunRecord
 from db.session import session_scope
+from kernel.settings import get_settings
 from observatory import pipeline
 from observatory.cli import cli
-from observatory.settings import get_settings
 
 
 def test_run_records_an_unknown_source_as_a_failed_crawl_and_goes_on(engine: Engine, settings_env: Path) -> None:

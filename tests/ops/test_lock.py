@@ -13,8 +13,8 @@ from sqlalchemy import Engine, insert, select
 
 from db.base import utcnow
 from db.models import PipelineLock
+from kernel.errors import PipelineLockedError
 from observatory import lock
-from observatory.errors import PipelineLockedError
 
 HOLDER_SCRIPT = textwrap.dedent(
     """

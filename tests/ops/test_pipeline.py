@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select
 
 from db.models import RunRecord
 from db.session import session_scope
+from kernel.errors import PipelineLockedError
+from kernel.settings import get_settings
 from observatory import lock, pipeline
-from observatory.errors import PipelineLockedError
 from observatory.pipeline import StageContext, StageResult, pipeline_status, run_nightly
-from observatory.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +126,7 @@ def test_records_left_running_by_a_dead_run_are_closed_by_the_next(engine: Engin
 
 def test_unavailable_stage_is_skipped_with_its_reason(engine: Engine, settings_env: Path) -> None:
     def missing(ctx: StageContext) -> StageResult:
-        pipeline._import("observatory.no_such_stage", "run")
+        pipeline.import_stage("observatory.no_such_stage", "run")
         raise AssertionError("unreachable")
 
     report = run_nightly(get_settings(), trigger="test", stages=[("rules", missing)], engine=engine)

@@ -13,11 +13,11 @@ from sqlalchemy import Engine, select
 
 from db.models import ContractExecution, RunRecord
 from db.session import session_scope
+from kernel.settings import get_settings
 from observatory import pipeline
 from observatory.cli.demo_cmd import DEMO_FROM_DATE
 from observatory.pipeline import run_nightly
-from observatory.replay.sites import replay_server
-from observatory.settings import get_settings
+from replay.sites import replay_server
 
 pytestmark = pytest.mark.slow
 

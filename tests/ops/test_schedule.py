@@ -15,9 +15,10 @@ from sqlalchemy import Engine, select
 
 from db.models import RunRecord
 from db.session import session_scope
+from kernel.errors import ConfigurationError
+from kernel.settings import get_settings, load_settings
 from observatory import lock as pipeline_lock
 from observatory import pipeline
-from observatory.errors import ConfigurationError
 from observatory.scheduler import (
     CATCH_UP_JOB_ID,
     HOUSEKEEPING_JOB_ID,
@@ -33,7 +34,6 @@ from observatory.scheduler import (
     prune_run_records,
     scheduled_jobs,
 )
-from observatory.settings import get_settings, load_settings
 
 ROME = ZoneInfo("Europe/Rome")
 DEFAULT_CRON = "30 3 * * *"
@@ -157,7 +157,7 @@ def test_jobs_in_the_store_have_explicit_ids_and_policy_and_a_restart_adds_no_co
     nightly = jobs[NIGHTLY_JOB_ID]
     assert nightly.coalesce is True and nightly.max_instances == 1
     assert nightly.misfire_grace_time == settings.misfire_grace_hours * 3600 >= 3600
-    assert nightly.func_ref == "observatory.scheduler:nightly_job"
+    assert nightly.func_ref == "observatory.scheduler.jobs:nightly_job"
     assert str(nightly.trigger.timezone) == "Europe/Rome"
     stored = scheduled_jobs(engine)
     assert sorted(j["id"] for j in stored) == sorted([NIGHTLY_JOB_ID, HOUSEKEEPING_JOB_ID])

@@ -123,7 +123,7 @@ def test_catch_up_once_sigterm_and_restart_without_double_run(engine: Engine, da
 def test_observatory_run_stops_after_the_running_stage_on_sigterm(
     engine: Engine, database_url: str, tmp_path: Path, corpus_dir: Path
 ) -> None:
-    from observatory.replay.sites import replay_server
+    from replay.sites import replay_server
 
     with replay_server(corpus_dir) as server:
         env = {

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from observatory.replay.server import ReplayResponse, ReplayServer, Site
+from replay.server import ReplayResponse, ReplayServer, Site
 
 
 def _site() -> Site:

@@ -190,8 +190,9 @@ def test_disabled_rule_and_severity_override(session) -> None:  # type: ignore[n
     assert _findings(session, rule_code="R-BASE-2")[0].severity == "warning"
 
 
-def test_default_configuration_comes_from_the_settings(session, settings_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from observatory.settings import get_settings
+def test_the_installation_configuration_comes_from_the_settings(session, settings_env, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kernel.settings import get_settings
+    from observatory.app import rules_config
 
     config_file = tmp_path / "rules.yaml"
     config_file.write_text("rules:\n  R-BASE-2: {severity: info}\n")
@@ -199,7 +200,7 @@ def test_default_configuration_comes_from_the_settings(session, settings_env, mo
     get_settings.cache_clear()
     f.notice(session, f.source(session), None)
     session.commit()
-    run_rules(session, filters=RuleFilters(rules=["R-BASE-2"]))  # no config given: the installation's
+    run_rules(session, config=rules_config(get_settings()), filters=RuleFilters(rules=["R-BASE-2"]))
     session.commit()
     assert _findings(session, rule_code="R-BASE-2")[0].severity == "info"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kernel.ccnl import REGISTRY_FILE
 from rules.errors import LegalDataError
 from rules.legal import DATA_DIR, LEVELS, load_legal_data
 
@@ -72,6 +73,7 @@ def test_profiles_and_registry() -> None:
 def _copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
+    shutil.copy(REGISTRY_FILE, target / "ccnl.yaml")  # the CCNL registry lives in the kernel
     return target
 
 
@@ -98,7 +100,7 @@ def test_broken_files_are_refused(tmp_path: Path, file: str, old: str, new: str,
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(LegalDataError, match=message):
-        load_legal_data(data)
+        load_legal_data(data, ccnl_file=data / "ccnl.yaml")
 
 
 def test_a_missing_level_is_refused(tmp_path: Path) -> None:

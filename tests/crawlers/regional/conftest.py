@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from observatory.replay.server import ReplayServer
+from replay.server import ReplayServer
 
 REGIONAL_SPIDERS = ("regione_lombardia", "intercenter_er", "start_toscana", "regione_veneto", "empulia", "sardegnacat")
 PLATFORM_SPIDERS = ("portaleappalti", "traspare", "tuttogare", "halley", "wp_design_comuni")
@@ -17,7 +17,7 @@ ALL_SPIDERS = (*REGIONAL_SPIDERS, *PLATFORM_SPIDERS, "prefetture")
 
 @pytest.fixture
 def regional_replay(corpus_dir: Path) -> Iterator[ReplayServer]:
-    from observatory.replay import platforms, prefectures, regional
+    from replay import platforms, prefectures, regional
 
     with ReplayServer([*regional.build(corpus_dir), *platforms.build(corpus_dir), *prefectures.build(corpus_dir)]) as server:
         yield server

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from db.models import Notice, RunRecord, Source
-from observatory.replay.fixtures import fixture_text
-from observatory.replay.server import ReplayRequest, ReplayResponse, Site
+from replay.fixtures import fixture_text
+from replay.server import ReplayRequest, ReplayResponse, Site
 from tests.crawlers.conftest import custom_server
 
 FROM = {"from_date": dt.date(2019, 1, 1), "until_date": dt.date(2026, 11, 30)}
@@ -69,7 +69,7 @@ def test_records_missing_required_fields_mark_the_source_broken(crawl, session):
 
 
 def test_intact_pages_keep_the_source_healthy(corpus_dir, crawl, session):
-    from observatory.replay.regional import empulia_site
+    from replay.regional import empulia_site
 
     with custom_server(empulia_site(corpus_dir)) as server:
         [result] = crawl({"empulia": server.url("empulia")}, **FROM)
@@ -79,7 +79,7 @@ def test_intact_pages_keep_the_source_healthy(corpus_dir, crawl, session):
 
 def test_nothing_new_in_the_window_is_not_a_broken_portal(corpus_dir, crawl, session):
     """Rows older than the window are skipped; the page was read, so the run is not an empty run."""
-    from observatory.replay.regional import start_site
+    from replay.regional import start_site
 
     with custom_server(start_site(corpus_dir)) as server:
         for _ in range(3):

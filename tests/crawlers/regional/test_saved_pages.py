@@ -30,7 +30,7 @@ from crawlers.parsing import (
 )
 from crawlers.parsing import wp_design_comuni as wp
 from crawlers.parsing.italian import ROME
-from observatory.settings import get_settings
+from kernel.settings import get_settings
 
 FILES = Path(__file__).parent / "files"
 BASE = "https://portal.example"

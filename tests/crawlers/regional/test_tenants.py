@@ -63,7 +63,7 @@ def test_unknown_tenant_argument_is_refused():
 
 
 def test_tenant_url_override_then_family_mirror_then_real_host(monkeypatch):
-    from observatory.settings import get_settings
+    from kernel.settings import get_settings
 
     spider_cls = spider_class("traspare")
     ercolano, baronissi = (t for t in load_tenants("traspare") if t.key in {"ercolano", "baronissi"})
