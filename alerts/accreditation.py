@@ -16,15 +16,22 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload
 
-from alerts.figures import format_figures
+from alerts.formatting import it_money, it_number
 from alerts.rulebook import describe_rule
 from db.models import AlertDelivery, AlertDeliveryTariffFinding, Tariff, TariffFinding
 from rules.accreditation.buildup import UNIT_LABELS, describe_figures
-from rules.accreditation.context import STATUS_LABELS
 from rules.accreditation.data import load as accreditation_data
 from rules.tariff_engine import act_label
 
 MAILED_RESULTS = ("violation", "not_verifiable")
+SHORT_STATUS = {"verified": "letto nell'atto", "secondary": "fonte secondaria", "unverified": "non verificato",
+                "estimated": "stima"}
+# The figures a reader needs next to the message (the rest stays in the finding, for `rules explain --tariff`).
+MONEY = {"tariff": "Tariffa complessiva", "floor_staff_cost": "Soglia minima del personale (livello A1)",
+         "full_cost": "Costo ai livelli indicati", "gap_floor": "Differenza sulla soglia minima",
+         "health_share": "Quota sanitaria", "total": "Tariffa complessiva"}
+PERCENT = {"increase_pct": "Aumento dopo il rinnovo", "benchmark_pct": "Riferimento (aumento del costo del lavoro)",
+           "share_pct": "Quota sanitaria sulla tariffa"}
 
 
 def plan_tariff_findings(session: Session, observatory_ids: dict[str, int], region_codes: dict[str, str]
@@ -50,19 +57,32 @@ def _money(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    out = [(label, it_money(figures[key])) for key, label in MONEY.items() if isinstance(figures.get(key), int | float)]
+    out += [(label, f"{it_number(figures[key], 2)} %") for key, label in PERCENT.items()
+            if isinstance(figures.get(key), int | float)]
+    for row in figures.get("rows") or []:  # R-ACC-2: each assumed hourly cost against the table
+        if row.get("gap_pct") is not None:
+            estimate = "" if row.get("table_status") == "verified" else " (stima)"
+            out.append((f"Costo orario {row.get('level')}", f"{it_money(row['hourly_cost'])}/h contro "
+                        f"{it_money(row['table_hourly_cost'])}/h{estimate}: {it_number(row['gap_pct'], 1)} %"))
+    return out
+
+
 def _tariff_view(tariff: Tariff) -> dict[str, Any]:
     figures = []
     for name, label in (("amount", "Tariffa"), ("health_share", "Quota sanitaria"), ("social_share", "Quota sociale")):
         value = getattr(tariff, name)
         if value is not None:
             status = (tariff.sources or {}).get(name, {}).get("status", "unverified")
-            figures.append({"label": label, "amount": float(value), "status": STATUS_LABELS.get(status, status)})
+            figures.append({"label": label, "amount": float(value), "status": SHORT_STATUS.get(status, status)})
     if tariff.increase_pct is not None:
         status = (tariff.sources or {}).get("increase_pct", {}).get("status", "unverified")
         figures.append({"label": "Aumento dichiarato", "pct": float(tariff.increase_pct),
-                        "status": STATUS_LABELS.get(status, status)})
+                        "status": SHORT_STATUS.get(status, status)})
     return {
-        "id": tariff.id, "service_type": tariff.service_type, "service_label": tariff.service_label,
+        "id": tariff.id, "service_type": tariff.service_type,
+        "service_label": tariff.service_label or tariff.service_type.upper().replace("_", " "),
         "variant": tariff.variant, "act": act_label(tariff), "act_title": tariff.act_title, "act_url": tariff.act_url,
         "valid_from": tariff.valid_from, "unit": UNIT_LABELS.get(tariff.unit, tariff.unit), "figures": figures,
     }
@@ -90,8 +110,7 @@ def section_context(session: Session, findings: list[TariffFinding]) -> dict[str
         block["findings"].append({
             "rule_code": finding.rule_code, "rule_name": rule.name, "legal_basis": rule.legal_basis,
             "result": finding.result, "severity": finding.severity, "message": " ".join(finding.message.split()),
-            "figures": format_figures({k: v for k, v in (finding.figures or {}).items()
-                                       if k not in ("lines", "rows", "tags")}),
+            "figures": _figures(finding.figures or {}),
             "tags": list((finding.figures or {}).get("tags") or []), "uses_estimate": finding.uses_estimate,
             "updated": finding.supersedes_id is not None,
         })

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from reports.figures import Figure  # noqa: E402
 
@@ -56,6 +57,10 @@ def _draw(figure: Figure) -> Any | None:
                       rotation=35, ha="right")
         ax.set_ylabel(spec.get("ylabel", ""))
         ax.legend(frameon=False)
+    values = [v for _, v in spec.get("data", [])] + [v for _, vs in spec.get("series", []) for v in vs]
+    if values and all(float(v).is_integer() for v in values):  # counts: no "2,5 gare" on the axis
+        axis = ax.xaxis if spec["kind"] == "hbar" else ax.yaxis
+        axis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -65,7 +65,7 @@ class R_ACC_2(TariffRule):
                                    "status": ctx.row_status(raw, "hourly_costs")}
             if figure is not None and cost is not None:
                 row |= {"table_hourly_cost": figure.hourly_cost, "table_status": figure.status,
-                        "table": f"{figure.decree} {figure.step}",
+                        "table": f"{figure.decree} {figure.step}", "table_label": figure.label,
                         "gap_pct": round((cost - figure.hourly_cost) / figure.hourly_cost * 100, 2)}
             rows.append(row)
         figures = {"date": date.isoformat(), "rows": rows, "tolerance_pct": tolerance}
@@ -77,7 +77,7 @@ class R_ACC_2(TariffRule):
             return violation(
                 lambda: f"{ctx.act_label}: costo orario di {fmt.euro_hour(worst['hourly_cost'])} per il livello "
                 f"{worst['level']} contro {fmt.euro_hour(worst['table_hourly_cost'])} della tabella ministeriale "
-                f"({fmt.month(date)}): {fmt.pct(_gap(worst), signed=True)}.", figures=figures, evidence=evidence)
+                f"({worst['table_label']}): {fmt.pct(_gap(worst), signed=True)}.", figures=figures, evidence=evidence)
         if rows and all("gap_pct" in r and r["table_status"] == "verified" and r["gap_pct"] >= 0 for r in rows):
             return compliant(f"Costi orari dell'atto non inferiori alle tabelle ministeriali ({len(rows)} livelli).",
                              figures=figures, evidence=evidence)
