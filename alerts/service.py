@@ -278,7 +278,7 @@ def queue_watch(session: Session, directory: Directory, settings: Settings, *, n
     from alerts.watch import queue_watch_alerts
 
     now = now or utcnow()
-    ids = {o.code: o.id for o in sync_observatories(session, directory)}
+    ids = {o.code: o.id for o in sync_observatories(session, directory.entries)}
 
     def queue(rendered: RenderedAlert, **kwargs: Any) -> bool:
         return _queue_message(session, settings, rendered, now=now, finding_ids=[], **kwargs)

@@ -44,7 +44,7 @@ class WatchPipeline:
         if watched is None:
             self.crawler.spider.record_error("configuration", item.url, f"watched source {item.watch_source} unknown")
             return
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             report = store_entries(session, watched, item.entries)
         stats = self.crawler.stats
         stats.inc_value("observatory/watch/acts_new", report.new)
@@ -68,7 +68,7 @@ class WatchPipeline:
             spider.record_error("no_tariff_table", item.file_url, "nessuna tabella tariffaria letta nell'allegato",
                                 blocking=False)
             return
-        with session_scope(current_engine()) as session:
+        with session_scope(current_engine(self.crawler.settings)) as session:
             report = store_records(session, reading.records, origin=f"crawl:{item.source}")
         for key, value in report.as_dict().items():
             stats.inc_value(f"observatory/tariffs/{key}", value)

@@ -39,6 +39,8 @@ class TariffBulletinSpider(BaseSpider):
         if rows is None:
             self.mark_broken("pagina del bollettino senza elenco degli atti", response.url)
             return
+        # Acts older than the window prove the bulletin alive: not an "empty run" (CrawlReport).
+        self.records_seen = getattr(self, "records_seen", 0) + len(rows)
         rows = [r for r in rows if r.published_on is None or self.from_date <= r.published_on <= self.until_date]
         self.crawler.stats.inc_value("observatory/pages")
         yield WatchItem(self.watch_key, [self._entry(r) for r in rows], response.url)

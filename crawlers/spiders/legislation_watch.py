@@ -74,6 +74,8 @@ class LegislationWatchSpider(BaseSpider):
         except FeedError as exc:
             self.mark_broken(f"{source.name}: {exc}", response.url)
             return
+        # Entries older than the window prove the source alive: not an "empty run" (CrawlReport).
+        self.records_seen = getattr(self, "records_seen", 0) + len(entries)
         if source.shape != "normattiva_updated":  # feeds and lists show recent acts: keep the crawl's window
             entries = [e for e in entries if e.published_on is None or e.published_on >= self.from_date]
         for entry in entries:

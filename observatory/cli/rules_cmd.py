@@ -129,6 +129,9 @@ def rules_run(rule_codes: tuple[str, ...], families: tuple[str, ...], region: st
 
     if fmt == "xlsx" and output is None:
         raise click.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
+    if any(f.upper() == "R-ACC" for f in families) or any(c.upper().startswith("R-ACC") for c in rule_codes):
+        raise ConfigurationError("the R-ACC rules judge accreditation tariffs, not notices: "
+                                 "run `observatory accreditation check`")
     filters = RuleFilters(
         rules=list(rule_codes), families=list(families), region=_region_code(region), authority=authority,
         date_from=_parse_date(date_from, "--from"), date_to=_parse_date(date_to, "--to"), source=source,
