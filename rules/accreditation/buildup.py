@@ -95,7 +95,8 @@ class BuildUp:
         return {
             "date": self.date.isoformat(), "unit": self.unit, "minutes": round(self.minutes, 2),
             "floor_level": self.floor_rate.level, "floor_hourly_cost": self.floor_rate.hourly_cost,
-            "floor_table": f"{self.floor_rate.decree} {self.floor_rate.step}", "floor_status": self.floor_rate.status,
+            "floor_table": f"{self.floor_rate.decree} {self.floor_rate.step}", "floor_label": self.floor_rate.label,
+            "floor_status": self.floor_rate.status,
             "floor_staff_cost": round(self.floor_staff, 2),
             "full_staff_cost": None if self.full_staff is None else round(self.full_staff, 2),
             "other_costs": round(self.other_total, 2), "full_cost": None if self.full_total is None else round(self.full_total, 2),
@@ -110,27 +111,7 @@ class BuildUp:
 
     def describe(self, tariff: float | None = None) -> list[str]:
         """The build-up in Italian, one line per item (for `rules explain --tariff`, the report, the digest)."""
-        unit = UNIT_LABELS.get(self.unit, self.unit)
-        out = []
-        for line in self.lines:
-            level = f"livello {line.level}" if line.level else "livello non indicato"
-            full = (f"; al {level}: {fmt.euro_hour(line.level_figure.hourly_cost)} = {fmt.euro(line.level_cost or 0)}"
-                    f"{' (stima)' if line.level_figure.estimated else ''}") if line.level_figure else ""
-            out.append(f"{line.profile} ({level}): {_minutes(line.minutes)} min/{unit} × "
-                       f"{fmt.euro_hour(line.floor_figure.hourly_cost)} ({line.floor_figure.level}) = "
-                       f"{fmt.euro(line.floor_cost)}{full}")
-        out.append(f"Soglia minima personale ({_minutes(self.minutes)} min × costo {self.floor_rate.level}, "
-                   f"{self.floor_rate.label}): {fmt.euro(self.floor_staff)}")
-        if self.full_staff is not None:
-            out.append(f"Costo del personale ai livelli indicati: {fmt.euro(self.full_staff)}")
-        for item, amount in self.other_costs:
-            out.append(f"+ {item}: {fmt.euro(amount)}")
-        if self.full_total is not None and self.other_costs:
-            out.append(f"Costo complessivo stimato: {fmt.euro(self.full_total)}")
-        if tariff is not None:
-            out.append(f"Tariffa: {fmt.euro(tariff)} per {unit} (differenza sulla soglia minima: "
-                       f"{fmt.euro(tariff - self.floor_staff)})")
-        return out
+        return describe_figures({**self.as_figures(), "tariff": tariff}, self.unit)
 
 
 def _minutes(value: float) -> str:
@@ -196,11 +177,13 @@ def describe_figures(figures: dict[str, Any], unit: str) -> list[str]:
                    f"{fmt.euro_hour(figures['floor_hourly_cost'])} ({figures['floor_level']}) = "
                    f"{fmt.euro(line['floor_cost'])}{full}")
     out.append(f"Soglia minima personale ({_minutes(figures['minutes'])} min × costo {figures['floor_level']}, "
-               f"{figures['floor_table']}): {fmt.euro(figures['floor_staff_cost'])}")
+               f"{figures.get('floor_label') or figures['floor_table']}): {fmt.euro(figures['floor_staff_cost'])}")
     if figures.get("full_staff_cost") is not None:
         out.append(f"Costo del personale ai livelli indicati: {fmt.euro(figures['full_staff_cost'])}")
     if figures.get("other_costs"):
         out.append(f"+ altri costi indicati dall'atto: {fmt.euro(figures['other_costs'])}")
+        if figures.get("full_cost") is not None:
+            out.append(f"Costo complessivo ai livelli indicati: {fmt.euro(figures['full_cost'])}")
     if figures.get("tariff") is not None:
         out.append(f"Tariffa: {fmt.euro(figures['tariff'])} per {label} (differenza sulla soglia minima: "
                    f"{fmt.euro(figures['tariff'] - figures['floor_staff_cost'])})")
