@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from alerts.accreditation import empty_section, plan_tariff_findings, section_context
 from alerts.figures import format_figures
 from alerts.rulebook import describe_rule
 from authorities.routing import Route, route_notice
@@ -59,6 +60,8 @@ class Item:
 class DigestPlan:
     observatory: ObservatoryEntry
     items: list[Item] = field(default_factory=list)
+    # New R-ACC verdicts on the region's tariffs: the digest's "Accreditamento" section (alerts.accreditation).
+    tariff_findings: list[Any] = field(default_factory=list)
 
     @property
     def finding_ids(self) -> list[int]:
@@ -95,8 +98,14 @@ def plan_digests(
         .options(joinedload(Finding.notice).joinedload(Notice.authority))
         .order_by(Finding.id)
     ).all()
+    plans: dict[str, DigestPlan] = {}
+    regions = {e.istat_region: e.code for e in directory.entries if e.istat_region}
+    for code, tariff_findings in plan_tariff_findings(session, observatory_ids, regions).items():
+        entry = directory.by_code(code)
+        if entry is not None:
+            plans.setdefault(code, DigestPlan(entry)).tariff_findings = tariff_findings
     if not findings:
-        return {}
+        return plans
     delivered: set[tuple[int, int]] = set()
     for chunk in chunks(f.id for f in findings):
         rows = session.execute(
@@ -105,7 +114,6 @@ def plan_digests(
             )
         )
         delivered.update((row[0], row[1]) for row in rows)
-    plans: dict[str, DigestPlan] = {}
     routes: dict[int, Route] = {}
     for finding in findings:
         route = routes.get(finding.notice_id) or route_notice(finding.notice, directory)
@@ -307,6 +315,13 @@ def digest_context(session: Session, plan: DigestPlan, *, today: dt.date) -> dic
             "by_severity": {g["severity"]: g["count"] for g in groups},
         },
         "single_authority": next(iter(authorities)) if len(authorities) == 1 else None,
+        "accreditation": _accreditation(session, plan),
         "unplaced": unplaced,
         "sources": sources_health(session),
     }
+
+
+def _accreditation(session: Session, plan: DigestPlan) -> dict[str, Any]:
+    if not plan.tariff_findings:
+        return empty_section()
+    return section_context(session, plan.tariff_findings)

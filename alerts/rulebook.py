@@ -40,6 +40,7 @@ FAMILIES = {
         "Accoglienza (CAS): prezzi e costo del personale",
         "schema di capitolato del Ministero dell'Interno",
     ),
+    "R-ACC": ("Tariffe dell'accreditamento", "L. 328/2000 art. 8; D.Lgs. 502/1992 art. 8-sexies"),
 }
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from alerts.accreditation import attach as attach_tariff_findings
 from alerts.backends import DeliveryError, make_backend
 from alerts.digest import DigestPlan, digest_context, plan_digests
 from alerts.message import build_message, sender_domain, serialise, stable_message_id
@@ -112,8 +113,9 @@ def queue_digests(
     queued = 0
     for code, plan in sorted(plans.items()):
         rendered = render_digest(session, plan, settings, now)
+        tariff_ids = [f"tariff:{f.id}" for f in plan.tariff_findings]
         message_id = stable_message_id(
-            DIGEST, [code, *plan.finding_ids], domain, label=f"{code}.{today:%Y%m%d}"
+            DIGEST, [code, *plan.finding_ids, *tariff_ids], domain, label=f"{code}.{today:%Y%m%d}"
         )
         if _queue_message(
             session,
@@ -124,12 +126,15 @@ def queue_digests(
             message_id=message_id,
             recipients=list(plan.observatory.recipients),
             observatory_id=ids[code],
-            context={"findings": plan.finding_ids, "date": today.isoformat()},
+            context={"findings": plan.finding_ids, "tariff_findings": [f.id for f in plan.tariff_findings],
+                     "date": today.isoformat()},
             finding_ids=plan.finding_ids,
             headers={"X-Observatory": code},
         ):
             queued += 1
-            log.info("queued %s for %s: %d findings", message_id, code, len(plan.finding_ids))
+            attach_tariff_findings(session, message_id, ids[code], plan.tariff_findings)
+            log.info("queued %s for %s: %d findings, %d tariff verdicts", message_id, code, len(plan.finding_ids),
+                     len(plan.tariff_findings))
     return queued
 
 
@@ -266,3 +271,16 @@ def send_pending(
     finally:
         backend.close()
     return dict(stats)
+
+
+def queue_watch(session: Session, directory: Directory, settings: Settings, *, now: dt.datetime | None = None) -> int:
+    """Queue the legislation-watch alerts (alerts.watch); 0 when no new act matched. Never commits."""
+    from alerts.watch import queue_watch_alerts
+
+    now = now or utcnow()
+    ids = {o.code: o.id for o in sync_observatories(session, directory.entries)}
+
+    def queue(rendered: RenderedAlert, **kwargs: Any) -> bool:
+        return _queue_message(session, settings, rendered, now=now, finding_ids=[], **kwargs)
+
+    return queue_watch_alerts(session, directory, settings, ids, today=_today(now, settings), queue_message=queue)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 
@@ -61,8 +62,10 @@ def _pypdf_page_count(data: bytes) -> int | None:
         return None
 
 
-def page_texts(data: bytes, *, max_pages: int = MAX_PAGES, ocr: bool = True) -> tuple[list[Page], list[str]]:
-    """Text of every page; OCR for pages with no text layer. Returns (pages, warnings)."""
+def page_texts(data: bytes, *, max_pages: int = MAX_PAGES, ocr: bool = True,
+               wants_table: Callable[[Page], bool] | None = None) -> tuple[list[Page], list[str]]:
+    """Text of every page; OCR for pages with no text layer. Returns (pages, warnings). `wants_table` says which
+    pages need pdfplumber's tables (default: the pages that look like a staff table)."""
     document = _open(data)
     warnings: list[str] = []
     try:
@@ -108,7 +111,7 @@ def page_texts(data: bytes, *, max_pages: int = MAX_PAGES, ocr: bool = True) -> 
         if not any(p.text.strip() for p in pages):
             why = f" ({warnings[0]})" if warnings else ""
             raise ExtractionError(IMAGE_ONLY_UNREADABLE, f"no text on any of the {count} pages, even with OCR{why}")
-        _add_tables(data, pages, warnings)
+        _add_tables(data, pages, warnings, wants_table or _wants_table)
         return pages, warnings
     finally:
         document.close()
@@ -127,8 +130,8 @@ def _wants_table(page: Page) -> bool:
     )
 
 
-def _add_tables(data: bytes, pages: list[Page], warnings: list[str]) -> None:
-    wanted = [p for p in pages if _wants_table(p)]
+def _add_tables(data: bytes, pages: list[Page], warnings: list[str], wants: Callable[[Page], bool]) -> None:
+    wanted = [p for p in pages if wants(p)]
     if not wanted:
         return
     import pdfplumber  # imported lazily: most documents never need it

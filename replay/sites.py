@@ -20,6 +20,9 @@ SITE_MODULES: tuple[str, ...] = (
     "replay.regional",
     "replay.platforms",
     "replay.prefectures",
+    # accreditation tariffs (BUR) and the legislation watch (issue 22)
+    "replay.bulletins",
+    "replay.legislation",
 )
 
 

@@ -163,6 +163,12 @@ class Rule:
     legal_basis: ClassVar[str]
     # Scope tags (rules.scope) of the notices the rule applies to: any one is enough.
     applies_to: ClassVar[tuple[str, ...]] = ("social", "labour_intensive", "cas", "care_catering")
+    # What the rule judges: a notice (the engine's notices), a tariff (rules.tariff_engine, R-ACC) or an act
+    # (the legislation watch, R-ACC-6). The notice engine instantiates only notice rules.
+    subject: ClassVar[str] = "notice"
+    # The results the rule can give. A rule that must never give a violation on its evidence alone (R-ACC-3,
+    # R-ACC-5) says so here, and its case file shows it; an info-only rule (R-ACC-6) gives no verdict at all.
+    results: ClassVar[tuple[str, ...]] = RESULTS
 
     def __init__(self, options: dict[str, Any] | None = None, severity: str | None = None) -> None:
         # The calibrated options (calibration.yaml) merged with the configuration's overrides: see

@@ -46,12 +46,15 @@ class RulesConfig:
             self._legal = load_legal_data(self.data_dir, self.tables_dir, self.profiles)
         return self._legal
 
-    def instantiate(self, classes: list[type[Rule]] | None = None) -> list[Rule]:
-        """The enabled rules with their options (calibrated defaults, then the configuration's) and severity."""
+    def instantiate(self, classes: list[type[Rule]] | None = None, *, subject: str = "notice") -> list[Rule]:
+        """The enabled rules with their options (calibrated defaults, then the configuration's) and severity.
+        Without `classes`, the rules that judge `subject` (notices by default; "tariff" for the R-ACC rules)."""
+        if classes is None:
+            classes = [cls for cls in all_rules() if cls.subject == subject]
         calibration = self.legal.calibration
         return [cls({**{k: c.value for k, c in calibration.get(cls.code, {}).items()}, **self.options.get(cls.code, {})},
                     self.severities.get(cls.code))
-                for cls in (classes if classes is not None else list(all_rules())) if cls.code not in self.disabled]
+                for cls in classes if cls.code not in self.disabled]
 
     def rule_options(self, code: str) -> dict[str, Any]:
         """A rule's effective options (for `rules list`)."""

@@ -330,7 +330,9 @@ def run_rules(session: Session, *, config: RulesConfig, filters: RuleFilters | N
     `config` is the installation's rules configuration (the application builds it from its settings:
     `observatory.app.rules_config`)."""
     filters = filters or RuleFilters()
-    rules = config.instantiate(select_rules(filters.rules or None, filters.families or None))
+    # Tariff rules (R-ACC) judge tariffs, not notices: rules.tariff_engine runs them.
+    rules = config.instantiate([r for r in select_rules(filters.rules or None, filters.families or None)
+                                if r.subject == "notice"])
     summary = RulesRunSummary(dry_run=dry_run)
     last_id = 0
     while True:

@@ -6,15 +6,15 @@ from functools import lru_cache
 
 from rules.base import Rule
 
-FAMILIES = ("R-CCNL", "R-BASE", "R-SOC", "R-REV", "R-CRIT", "R-ANOM", "R-PAY", "R-CAS")
+FAMILIES = ("R-CCNL", "R-BASE", "R-SOC", "R-REV", "R-CRIT", "R-ANOM", "R-PAY", "R-CAS", "R-ACC")
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
-    from rules import anomaly, base_price, cas, ccnl, criteria, payment, revision, social
+    from rules import accreditation, anomaly, base_price, cas, ccnl, criteria, payment, revision, social
 
     found: list[type[Rule]] = []
-    for bundle in (ccnl, base_price, social, revision, criteria, anomaly, payment, cas):
+    for bundle in (ccnl, base_price, social, revision, criteria, anomaly, payment, cas, accreditation):
         found.extend(bundle.get_rules())
     codes = [r.code for r in found]
     duplicates = {c for c in codes if codes.count(c) > 1}

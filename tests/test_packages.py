@@ -27,9 +27,15 @@ ALLOWED = {
     "extract": {"kernel", "db"},
     "rules": {"kernel", "db"},
     "authorities": {"kernel", "db", "extract"},
-    "crawlers": {"kernel", "db", "authorities"},
-    "alerts": {"kernel", "db", "rules", "authorities"},
+    "crawlers": {"kernel", "db", "authorities", "accreditation", "legislation"},
+    "alerts": {"kernel", "db", "rules", "authorities", "legislation"},
     "replay": {"kernel", "crawlers", "authorities"},
+    # Issue 22: accreditation tariffs (domain, import, acts read by the extractor), the legislation watch
+    # (sources, topics: R-ACC-6 for tariffs, the known Ministry tables) and the reports (figures, the rules'
+    # Italian titles from alerts, the extractor's version).
+    "accreditation": {"kernel", "db", "extract"},
+    "legislation": {"kernel", "db", "rules"},
+    "reports": {"kernel", "db", "rules", "alerts", "extract"},
     "observatory": set(TOP_LEVEL) - {"observatory"},
 }
 MAX_LINES = 500  # migrations and tests excepted

@@ -1,6 +1,13 @@
 """All models, imported here so that `Base.metadata` knows every table (Alembic autogenerate)."""
 
 from db.base import Base, metadata
+from db.models.accreditation import (
+    AlertDeliveryTariffFinding,
+    AlertDeliveryWatchedAct,
+    Tariff,
+    TariffFinding,
+    WatchedAct,
+)
 from db.models.authority import ContractingAuthority
 from db.models.document import Document, Extraction, NoticeTerms
 from db.models.execution import ContractExecution, PaymentIndicator
@@ -13,6 +20,8 @@ from db.models.source import Source
 __all__ = [
     "AlertDelivery",
     "AlertDeliveryFinding",
+    "AlertDeliveryTariffFinding",
+    "AlertDeliveryWatchedAct",
     "Base",
     "ContractExecution",
     "ContractingAuthority",
@@ -27,5 +36,8 @@ __all__ = [
     "PipelineLock",
     "RunRecord",
     "Source",
+    "Tariff",
+    "TariffFinding",
+    "WatchedAct",
     "metadata",
 ]

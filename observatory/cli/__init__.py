@@ -23,6 +23,7 @@ def cli(verbose: int) -> None:
 def _register() -> None:
     # Explicit list: a command group is part of the CLI only when it is named here.
     from observatory.cli import (
+        accreditation_cmd,
         alerts_cmd,
         authorities_cmd,
         crawl_cmd,
@@ -30,14 +31,16 @@ def _register() -> None:
         demo_cmd,
         extract_cmd,
         ops_cmd,
+        report_cmd,
         rules_cmd,
         sources_cmd,
         tables_cmd,
+        watch_cmd,
     )
 
     for module in (
         db_cmd, crawl_cmd, extract_cmd, rules_cmd, alerts_cmd, ops_cmd, demo_cmd, sources_cmd, tables_cmd,
-        authorities_cmd,
+        authorities_cmd, accreditation_cmd, report_cmd, watch_cmd,
     ):
         module.register(cli)
 

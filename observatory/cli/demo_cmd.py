@@ -53,7 +53,7 @@ def point_sources_at(urls: dict[str, str]) -> None:
 
 def demo_summary(settings: Settings) -> dict[str, Any]:
     """What the demo night produced, read back from the database."""
-    from db.models import Document, Finding, Notice
+    from db.models import Document, Finding, Notice, Tariff, TariffFinding, WatchedAct
     from db.session import session_scope
     from observatory.app import get_engine
     from observatory.status import deliveries_by_observatory
@@ -71,8 +71,22 @@ def demo_summary(settings: Settings) -> dict[str, Any]:
             .order_by(Finding.rule_code)
         ):
             findings.setdefault(rule, {})[result] = count
+        for rule, result, count in session.execute(
+            select(TariffFinding.rule_code, TariffFinding.result, func.count())
+            .where(TariffFinding.is_current)
+            .group_by(TariffFinding.rule_code, TariffFinding.result)
+            .order_by(TariffFinding.rule_code)
+        ):
+            findings.setdefault(rule, {})[result] = count
+        tariffs = session.scalar(select(func.count()).select_from(Tariff)) or 0
+        crawled = session.scalar(select(func.count()).select_from(Tariff).where(Tariff.origin.like("crawl:%"))) or 0
+        acts = session.scalars(select(WatchedAct)).all()
         emails = deliveries_by_observatory(session)
+        last = session.scalar(select(func.max(Notice.published_on)).where(Notice.is_current, Notice.in_scope))
     return {
+        "tariffs": tariffs, "tariffs_crawled": crawled, "watched_acts": len(acts),
+        "watched_matched": sum(1 for a in acts if a.topics), "new_tables": sum(1 for a in acts if a.new_table),
+        "report_year": last.year if last else None,
         "notices": notices,
         "notices_in_scope": in_scope,
         "documents": documents,
@@ -92,6 +106,9 @@ def print_summary(summary: dict[str, Any], new_files: list[Path], outbox: Path) 
         f"pending {docs.get('pending', 0)}, skipped (out of scope) {docs.get('skipped', 0)}; "
         f"read {summary['documents_extracted']}"
     )
+    click.echo(f"  tariffs     {summary['tariffs']} ({summary['tariffs_crawled']} read from the bulletins' PDF annexes)")
+    click.echo(f"  watch       {summary['watched_acts']} acts seen, {summary['watched_matched']} on a watched topic, "
+               f"{summary['new_tables']} new Ministry table(s)")
     click.echo("  findings per rule")
     if not summary["findings_by_rule"]:
         click.echo("    none")
@@ -106,6 +123,33 @@ def print_summary(summary: dict[str, Any], new_files: list[Path], outbox: Path) 
     click.echo(f"  outbox      {len(new_files)} new file(s) in {outbox}")
     for path in new_files[:30]:
         click.echo(f"    {path.name}")
+
+
+def import_known_tariffs(settings: Settings) -> None:
+    """The regional tariffs known from secondary sources (accreditation/data/tariffs_known.yaml): the earlier
+    tariffs the crawled acts are compared with (R-ACC-3)."""
+    from accreditation.records import read_records
+    from accreditation.services import DATA_DIR
+    from accreditation.store import store_records
+    from db.session import session_scope
+    from observatory.app import get_engine
+
+    with session_scope(get_engine(settings)) as session:
+        report = store_records(session, read_records(DATA_DIR / "tariffs_known.yaml"), origin="import:tariffs_known.yaml")
+    click.echo(f"known tariffs: {report.created} imported, {report.unchanged} already there")
+
+
+def write_report(settings: Settings, period: str) -> None:
+    """`observatory report` on the demo database, for the year of its latest notice."""
+    from db.session import session_scope
+    from observatory.app import get_engine
+    from reports.build import build_report
+    from reports.period import parse_period
+
+    output = settings.data_dir / "report"
+    with session_scope(get_engine(settings)) as session:
+        files = build_report(session, parse_period(period), output)
+    click.echo(f"  report      {files.html}, {files.pdf.name}, {files.xlsx.name} ({len(files.charts)} charts)")
 
 
 @click.command("demo")
@@ -131,6 +175,7 @@ def demo_command(keep: bool) -> None:
         )
     click.echo(f"demo database {settings.database_url}")
     click.get_current_context().invoke(db_upgrade)
+    import_known_tariffs(settings)
     outbox = settings.outbox_dir
     before = set(outbox.glob("*.eml")) if outbox.is_dir() else set()
     with replay_server(settings.corpus_dir) as server:
@@ -151,7 +196,10 @@ def demo_command(keep: bool) -> None:
         )
     print_report(report)
     after = set(outbox.glob("*.eml")) if outbox.is_dir() else set()
-    print_summary(demo_summary(settings), sorted(after - before), outbox)
+    summary = demo_summary(settings)
+    print_summary(summary, sorted(after - before), outbox)
+    if summary["report_year"]:
+        write_report(settings, str(summary["report_year"]))
     click.echo(f"\ninspect it: DATABASE_URL={settings.database_url} observatory status")
 
 

@@ -115,6 +115,9 @@ def rules_run(rule_codes: tuple[str, ...], families: tuple[str, ...], region: st
 
     if fmt == "xlsx" and output is None:
         raise click.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
+    if any(f.upper() == "R-ACC" for f in families) or any(c.upper().startswith("R-ACC") for c in rule_codes):
+        raise ConfigurationError("the R-ACC rules judge accreditation tariffs, not notices: "
+                                 "run `observatory accreditation check`")
     filters = RuleFilters(
         rules=list(rule_codes), families=list(families), region=_region_code(region), authority=authority,
         date_from=_parse_date(date_from, "--from"), date_to=_parse_date(date_to, "--to"), source=source,
@@ -225,9 +228,11 @@ def _region_of_notice(value: str) -> str | None:
 
 
 @rules_group.command("explain")
-@click.argument("notice_id", type=int)
+@click.argument("notice_id", type=int, required=False)
 @click.option("--history", is_flag=True, help="Also show superseded findings.")
-def rules_explain(notice_id: int, history: bool) -> None:
+@click.option("--tariff", "tariff_id", type=int, help="Explain an accreditation tariff instead: its build-up "
+              "(minutes x hourly cost + other costs = floor, against the tariff) and its R-ACC verdicts.")
+def rules_explain(notice_id: int | None, history: bool, tariff_id: int | None) -> None:
     """Show a notice's scope, each current verdict with its figures and evidence, and its lifecycle."""
     from sqlalchemy import select
 
@@ -235,8 +240,13 @@ def rules_explain(notice_id: int, history: bool) -> None:
     from db.session import session_scope
     from observatory.app import get_engine, require_schema
 
+    if (notice_id is None) == (tariff_id is None):
+        raise click.UsageError("give a NOTICE_ID or --tariff ID")
     engine = get_engine()
     require_schema(engine)
+    if tariff_id is not None:
+        _explain_tariff(engine, tariff_id)
+        return
     with session_scope(engine) as session:
         notice = session.get(Notice, notice_id)
         if notice is None:
@@ -288,3 +298,16 @@ def _print_lifecycle(session: Any, notice_id: int) -> None:
         click.echo(f"    {event.on.isoformat() if event.on else '----------'}  {event.label}")
     for conflict in lifecycle.conflicts:
         click.echo(f"    conflict: {json.dumps(conflict, ensure_ascii=False, default=str)}")
+
+
+def _explain_tariff(engine: Any, tariff_id: int) -> None:
+    from db.models import Tariff
+    from db.session import session_scope
+    from observatory.cli.accreditation_cmd import explain_tariff
+
+    with session_scope(engine) as session:
+        tariff = session.get(Tariff, tariff_id)
+        if tariff is None:
+            raise ConfigurationError(f"no tariff with id {tariff_id}")
+        for line in explain_tariff(session, tariff):
+            click.echo(line)

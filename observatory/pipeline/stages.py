@@ -99,11 +99,17 @@ def rules_stage(ctx: StageContext) -> StageResult:
     run_rules = import_stage("rules.engine", "run_rules")
     from observatory.app import rules_config
 
+    run_tariff_rules = import_stage("rules.tariff_engine", "run_tariff_rules")
     config = rules_config(ctx.settings)
     with session_scope(ctx.engine) as session:
         summary = run_rules(session, config=config)
     counts = summary.counts() if callable(getattr(summary, "counts", None)) else plain(summary)
-    return StageResult(counts=counts if isinstance(counts, dict) else {"result": counts})
+    counts = counts if isinstance(counts, dict) else {"result": counts}
+    # The R-ACC rules on the accreditation tariffs (stored by the bulletin spiders and by imports), in their
+    # own unit of work: a failure there leaves the notices' findings written.
+    with session_scope(ctx.engine) as session:
+        counts.update(run_tariff_rules(session, config=config).counts())
+    return StageResult(counts=counts)
 
 
 def alerts_stage(ctx: StageContext) -> StageResult:
@@ -113,11 +119,14 @@ def alerts_stage(ctx: StageContext) -> StageResult:
     from observatory.app import get_directory
 
     directory = get_directory(ctx.settings)
+    queue_watch = import_stage("alerts.service", "queue_watch")
     with session_scope(ctx.engine) as session:  # one unit of work: findings -> outbox
         digests = queue_digests(session, directory, ctx.settings)
         health_alerts = queue_source_health(session, ctx.settings)
+        watch_alerts = queue_watch(session, directory, ctx.settings)
     sent = plain(send_pending(ctx.engine, ctx.settings))
-    counts: dict[str, Any] = {"digests_queued": digests, "health_alerts_queued": health_alerts}
+    counts: dict[str, Any] = {"digests_queued": digests, "health_alerts_queued": health_alerts,
+                              "watch_alerts_queued": watch_alerts}
     if isinstance(sent, dict):
         counts.update({f"emails_{k}": v for k, v in sent.items()})
     undelivered = sum(int(counts.get(f"emails_{k}", 0) or 0) for k in ("retry", "failed", "deferred"))

@@ -22,7 +22,7 @@ def test_template_compiles_with_autoescape(name: str) -> None:
 
 
 def test_every_alert_has_the_three_templates_extending_base() -> None:
-    assert template_names() == ["finding-digest", "source-broken"]
+    assert template_names() == ["finding-digest", "legislation-watch", "source-broken"]
     for alert in template_names():
         for part in ("subject.txt", "body.txt", "body.html"):
             source = (TEMPLATES_DIR / alert / part).read_text(encoding="utf-8")

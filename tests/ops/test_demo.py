@@ -30,6 +30,12 @@ def test_demo_runs_every_stage_and_leaves_digests_in_the_outbox(tmp_path: Path, 
     emails = sorted((tmp_path / "outbox").glob("*.eml"))
     assert emails, out
     assert f"{len(emails)} new file(s)" in out
+    # issue 22: tariffs read from the replayed bulletins, the legislation watch, the report on the demo database
+    assert "read from the bulletins' PDF annexes" in out and "new Ministry table(s)" in out
+    assert any(e.name.startswith("legislation-watch.NAZ.") for e in emails), [e.name for e in emails]
+    assert "R-ACC-1" in out and "violation" in out.split("R-ACC-1", 1)[1].splitlines()[0]
+    report = sorted((tmp_path / "var" / "demo" / "report").glob("rapporto-*"))
+    assert {p.suffix for p in report} == {".html", ".pdf", ".xlsx", ".svg"}, report
     database = tmp_path / "var" / "demo" / "observatory.sqlite3"
     engine = make_engine(f"sqlite:///{database}")
     with session_scope(engine) as session:

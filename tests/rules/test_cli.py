@@ -40,7 +40,7 @@ def test_rules_list() -> None:
     result = CliRunner().invoke(cli, ["rules", "list", "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
-    assert len(items) == 26
+    assert len(items) == 32  # 26 notice rules and the six R-ACC
     base2 = next(i for i in items if i["rule"] == "R-BASE-2")
     assert base2["legal_basis"].startswith("art. 41") and base2["severity"] == "critical" and base2["version"] == "2"
     assert base2["options"]["tolerance_estimated_pct"] == 2.0
@@ -49,7 +49,7 @@ def test_rules_list() -> None:
 def test_rules_docs_are_generated_from_the_docstrings() -> None:
     result = CliRunner().invoke(cli, ["rules", "docs"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("\n## R-") == 26
+    assert result.output.count("\n## R-") == 32  # with the six R-ACC
     assert "## R-BASE-2 — The labour cost of the tender is below the Ministry table cost" in result.output
     assert "**Flagged example.**" in result.output and "- `tolerance_pct` = 1.0: CCNL_COSTS.md §7" in result.output
     # Per rule: the legal basis with its date, and what the rule does not flag.
@@ -64,7 +64,7 @@ def test_rules_check_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["rules", "check", str(path), "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
-    assert len(items) == 26
+    assert len(items) == 26  # the notice rules (R-ACC judge tariffs and acts)
     assert all({"rule", "result", "severity", "message", "figures", "evidence"} <= set(i) for i in items)
     base2 = next(i for i in items if i["rule"] == "R-BASE-2")
     assert base2["result"] == "violation" and base2["figures"]["gap_pct"] == -15.9

@@ -76,21 +76,64 @@ def _data_dir(tmp_path: Path, overrides: dict[str, Any]) -> Path:
     return target
 
 
+def _tariff_case(rule_class: type, defaults: dict[str, Any], case: dict[str, Any], config: Any,
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-ACC tariff rules: `tariff:` instead of notice and fields; `basis_verified: true` marks the legal basis
+    of R-ACC-4 verified, as an analyst would after reading it on Normattiva."""
+    import dataclasses
+
+    from rules.accreditation import data
+    from rules.accreditation.context import tariff_from_mapping
+    from rules.tariff_engine import evaluate_tariff
+
+    if case.get("basis_verified"):
+        verified = dataclasses.replace(data.load(), lea_status="verified")
+        monkeypatch.setattr(data, "load", lambda *a, **k: verified)
+    ctx = tariff_from_mapping(_merge(defaults.get("tariff") or {}, case.get("tariff") or {}))
+    [evaluation] = evaluate_tariff(ctx, config, config.instantiate([rule_class]))
+    _check(evaluation, case["expect"])
+
+
+def _act_case(rule_class: type, case: dict[str, Any]) -> None:
+    from rules.accreditation.context import ActContext
+    from rules.notice_input import iso_date
+
+    act = dict(case["act"])
+    act["act_date"] = iso_date(act.get("act_date"), "act_date")
+    match = rule_class().evaluate(ActContext(**act))
+    expect = case["expect"]
+    assert (match is not None) is expect["match"], f"{act['title']!r}: {match}"
+    for key in ("tariff_terms", "service_terms"):
+        if key in expect:
+            assert list(getattr(match, key)) == expect[key]
+
+
 @pytest.mark.parametrize(("code", "name", "defaults", "case"), load_cases())
-def test_rule_case(code: str, name: str, defaults: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
+def test_rule_case(code: str, name: str, defaults: dict[str, Any], case: dict[str, Any], tmp_path: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
     rule_class = rules_by_code()[code]
+    if rule_class.subject == "act":
+        _act_case(rule_class, case)
+        return
+    if case.get("lawful"):  # a notice that breaks no law: never a violation (see test_rule_meta)
+        assert case["expect"]["result"] != "violation", "a lawful case cannot expect a violation"
     raw = {"rules": {code: case["config"]}} if case.get("config") else {}
     if case.get("data"):
         config = parse_config(raw, data_dir=_data_dir(tmp_path, case["data"]))
     else:
         config = parse_config(raw, legal=LEGAL)
+    if rule_class.subject == "tariff":
+        _tariff_case(rule_class, defaults, case, config, monkeypatch)
+        return
     notice = _merge(defaults.get("notice") or {}, case.get("notice") or {})
     fields = _merge(defaults.get("fields") or {}, case.get("fields") or {})
     ctx = context_from_json(_jsonable_dates({"notice": notice, "fields": fields}))
     [evaluation] = evaluate(ctx, config, config.instantiate([rule_class]))
-    verdict, expect = evaluation.verdict, _jsonable_dates(case["expect"])
-    if case.get("lawful"):  # a notice that breaks no law: never a violation (see test_rule_meta)
-        assert expect["result"] != "violation", "a lawful case cannot expect a violation"
+    _check(evaluation, case["expect"])
+
+
+def _check(evaluation: Any, expect: dict[str, Any]) -> None:
+    verdict, expect = evaluation.verdict, _jsonable_dates(expect)
     assert verdict.result == expect["result"], f"{verdict.result}: {verdict.message} / {verdict.reason}"
     if "severity" in expect:
         assert evaluation.severity == expect["severity"], verdict.message
