@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from rules.base import Rule, Verdict, compliant, not_verifiable, violation
+from rules.base import Rule, Verdict, compliant, not_verifiable
 from rules.common import law_in_force
 from rules.context import NoticeContext
 from rules.legal import LegalData
@@ -23,14 +23,14 @@ class R_CRIT_3(Rule):
 
     Legal basis:
         No provision: art. 108 D.Lgs. 36/2023 (from 1/7/2023) leaves the formula to the authority, and case
-        law accepts linear and non-linear formulas alike (DOMAIN.md §1.5). The rule is an observation for
-        the Observatory, never a claim of unlawfulness: its only verdict against a formula has severity
-        info and says that the formula is lawful.
+        law accepts linear and non-linear formulas alike (DOMAIN.md §1.5). A linear formula is lawful, so
+        the rule never gives a violation (RULES_AUDIT.md: "an observation, not a violation"): it records the
+        observation on a compliant verdict, where `rules explain` and the workspace show it.
 
     Methodology:
-        Reads the field `economic_formula` (text or name). Linear / proportional on the discount → an
-        observation (violation, severity info, "formula lecita"); bilinear, concave, non-linear or
-        inverse-proportional → compliant.
+        Reads the field `economic_formula` (text or name). Linear / proportional on the discount → compliant
+        with the observation (figure `observation: linear_formula`, message "Osservazione (formula lecita)");
+        bilinear, concave, non-linear or inverse-proportional → compliant.
 
     Does not flag:
         Any formula as unlawful; lowest-price tenders (no score); formula not extracted or not classified
@@ -40,7 +40,7 @@ class R_CRIT_3(Rule):
         The extractor reports the formula's name or text in `economic_formula`.
 
     Flagged example:
-        "Pe = 30 × Ri / Rmax (formula lineare)" (information).
+        None as a violation: "Pe = 30 × Ri / Rmax (formula lineare)" is compliant with the observation.
 
     Not flagged example:
         "formula bilineare con coefficiente X = 0,85".
@@ -50,7 +50,8 @@ class R_CRIT_3(Rule):
     name = "criteria.steep_price_formula"
     family = "R-CRIT"
     severity = "info"
-    version = "2"
+    version = "3"
+    results = ("compliant", "not_verifiable")
     legal_basis = "nessuna norma: osservazione sulla formula del punteggio economico (art. 108 D.Lgs. 36/2023)"
 
     def evaluate(self, ctx: NoticeContext, legal: LegalData) -> Verdict:
@@ -67,7 +68,8 @@ class R_CRIT_3(Rule):
             return compliant("Formula del punteggio economico non lineare: premia meno i ribassi estremi.",
                              figures=figures, evidence=evidence)
         if STEEP.search(text):
-            return violation("Osservazione (formula lecita): la formula è lineare sul ribasso, ogni punto di ribasso "
+            return compliant("Osservazione (formula lecita): la formula è lineare sul ribasso, ogni punto di ribasso "
                              "in più vale punti e spinge a comprimere il costo del lavoro; una formula bilineare o "
-                             "concava ridurrebbe la pressione.", severity="info", figures=figures, evidence=evidence)
+                             "concava ridurrebbe la pressione.", figures={**figures, "observation": "linear_formula"},
+                             evidence=evidence)
         return not_verifiable(f"formula non classificata: {text[:120]}", figures=figures, evidence=evidence)

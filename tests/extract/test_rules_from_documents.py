@@ -45,7 +45,8 @@ def test_cas_tender_read_from_its_pdf(built_dir: Path, tmp_path: Path) -> None:
     assert cas3["evidence"][0]["page"] == 1 and "pro capite pro die" in cas3["evidence"][0]["text"]
     assert verdicts["R-CAS-1"]["result"] == "violation" and verdicts["R-CAS-1"]["figures"]["cited_table"] == "DD7-2020"
     crit3 = verdicts["R-CRIT-3"]
-    assert crit3["result"] == "violation" and crit3["figures"]["economic_formula"].startswith("lineare")
+    assert crit3["result"] == "compliant" and crit3["figures"]["economic_formula"].startswith("lineare")
+    assert crit3["figures"]["observation"] == "linear_formula"  # lawful: an observation, never a violation
     assert crit3["evidence"][0]["page"] == 2
     anom1 = verdicts["R-ANOM-1"]
     assert anom1["result"] == "compliant" and "ribasso superiore al 20%" in anom1["evidence"][0]["text"]
